@@ -1,0 +1,38 @@
+"""Every path and setting of the pipeline, in one place.
+
+Settings come from environment variables so that tests, the build command and
+`dagster dev` can point the same code at other folders:
+
+* ``HALSOSAMTAL_WAREHOUSE``: the DuckDB file (default ``build/warehouse.duckdb``).
+* ``HALSOSAMTAL_BUILD``: the build output folder (default ``build/``).
+* ``HALSOSAMTAL_RAW``: the raw inputs (default ``raw/``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = ROOT / "sql"
+REPORT_DIR = ROOT / "report"
+ASSETS_DIR = ROOT / "assets"
+SEEDS_DIR = Path(os.environ.get("HALSOSAMTAL_SEEDS", ROOT.parent / "shared" / "seeds"))
+
+
+def _path(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).resolve() if value else default
+
+
+RAW_DIR = _path("HALSOSAMTAL_RAW", ROOT / "raw")
+BUILD_DIR = _path("HALSOSAMTAL_BUILD", ROOT / "build")
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file; one setting moves it."""
+    return _path("HALSOSAMTAL_WAREHOUSE", BUILD_DIR / "warehouse.duckdb")
+
+
+def year_dir(year: int | str) -> Path:
+    return BUILD_DIR / str(year)
