@@ -1,6 +1,6 @@
 """Extract the real money figures from the OCR'd seed documents into clean CSVs under raw/.
 
-Re-runnable: ``python -m pipeline.sources.extract_seeds [--seeds DIR] [--check]``.
+Re-runnable: ``python -m pipeline.seeds.extract [--seeds DIR] [--check]``.
 
 * Seed 001 (government decision S2023/00676): the 2023 allocation key of all 290
   municipalities, listed in official municipality-code order.
@@ -10,7 +10,7 @@ Re-runnable: ``python -m pipeline.sources.extract_seeds [--seeds DIR] [--check]`
 The OCR text is damaged (lost å/ä/ö, digits split by spaces, names wrapped over two
 lines, page-end rows printed numbers-first). Every ambiguity is resolved by a rule
 that is checked against the published totals; the decisions are listed in
-raw/README.md and asserted by tests/test_extract_seeds.py.
+raw/README.md and asserted by tests/test_seed_extraction.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 from pipeline.config import RAW_DIR, SEEDS_DIR
@@ -59,9 +59,7 @@ class Kommun:
 
 def load_kommuner(path: Path) -> list[Kommun]:
     with path.open(encoding="utf-8", newline="") as f:
-        return [
-            Kommun(r["kommunkod"], r["kommun"], r["kommun_namn"]) for r in csv.DictReader(f)
-        ]
+        return [Kommun(r["kommunkod"], r["kommun"], r["kommun_namn"]) for r in csv.DictReader(f)]
 
 
 # ---------------------------------------------------------------- name matching
@@ -86,9 +84,7 @@ def ocr_pattern(ocr_name: str) -> re.Pattern[str]:
 
 def swedish_key(name: str) -> tuple[int, ...]:
     """Sort key in Swedish alphabetical order (å, ä, ö after z)."""
-    return tuple(
-        SWEDISH_ALPHABET.index(c) if c in SWEDISH_ALPHABET else -1 for c in name.lower()
-    )
+    return tuple(SWEDISH_ALPHABET.index(c) if c in SWEDISH_ALPHABET else -1 for c in name.lower())
 
 
 def candidates(ocr_name: str, kommuner: list[Kommun]) -> list[Kommun]:
@@ -148,7 +144,10 @@ def parse_allocation_2023(text: str, kommuner: list[Kommun]) -> list[AllocationR
             )
         out.append(
             AllocationRow(
-                kommun.kommunkod, kommun.kommun, row.namn_i_kallan, row.fordelningsnyckel_kr,
+                kommun.kommunkod,
+                kommun.kommun,
+                row.namn_i_kallan,
+                row.fordelningsnyckel_kr,
                 row.kallrad,
             )
         )
@@ -181,9 +180,11 @@ def number_groupings(tokens: list[str], count: int) -> Iterator[list[int]]:
     n = len(tokens)
     for cuts in combinations(range(1, n), count - 1):
         bounds = (0, *cuts, n)
-        parts = [tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-        if all(all(len(t) == 3 for t in p[1:]) and not p[0].startswith("0") or p == ["0"]
-               for p in parts):
+        parts = [tokens[a:b] for a, b in pairwise(bounds)]
+        if all(
+            (all(len(t) == 3 for t in p[1:]) and not p[0].startswith("0")) or p == ["0"]
+            for p in parts
+        ):
             yield [int("".join(p)) for p in parts]
 
 
@@ -227,10 +228,9 @@ def bilaga1_lines(text: str) -> list[tuple[int, str]]:
     start = text.index("Tabell 1. Férdelning och anvandning av statsbidraget")
     end = text.index("Totalt", start) + len("Totalt")
     first_line = text.count("\n", 0, start) + 1
-    return [
-        (first_line + i, line.strip())
-        for i, line in enumerate(text[start:end].splitlines())
-    ][1:]
+    return [(first_line + i, line.strip()) for i, line in enumerate(text[start:end].splitlines())][
+        1:
+    ]
 
 
 def parse_bilaga1_tabell1(text: str, kommuner: list[Kommun]) -> list[MoneyRow]:
@@ -260,7 +260,7 @@ def parse_bilaga1_tabell1(text: str, kommuner: list[Kommun]) -> list[MoneyRow]:
         elif pending_digits is not None:
             raw.append((line, *pending_digits))
             pending_digits = None
-        else:
+        elif line != "Totalt":
             raise ExtractionError(f"seed 000 line {lineno}: cannot read {line!r}")
     if pending_digits is not None:
         raise ExtractionError(f"seed 000 line {pending_digits[1]}: digits without a name")
@@ -327,15 +327,54 @@ def to_csv(rows: list, fields: list[str]) -> str:
     return buf.getvalue()
 
 
-ALLOCATION_FIELDS = ["kommunkod", "kommun", "namn_i_kallan", "fordelningsnyckel_kr", "kallrad"]
 MONEY_FIELDS = [
-    "kommunkod", "mottagare", "namn_i_kallan", "fordelningsnyckel_kr", "rekvirerat_kr",
-    "oanvant_kr", "oanvant_pct", "kallrad",
+    "kommunkod",
+    "mottagare",
+    "namn_i_kallan",
+    "fordelningsnyckel_kr",
+    "rekvirerat_kr",
+    "oanvant_kr",
+    "oanvant_pct",
+    "kallrad",
 ]
-OUTPUTS = {
-    "allocation": Path("ledger/fordelningsnyckel_2023.csv"),
-    "money": Path("ledger/bilaga1_tabell1_2024.csv"),
-}
+LEDGER_FIELDS = ["kommunkod", "kommun", "namn_i_kallan", "belopp_kr", "kalla"]
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One amount per municipality in the grant ledger, with where it was read."""
+
+    kommunkod: str
+    kommun: str
+    namn_i_kallan: str
+    belopp_kr: int
+    kalla: str
+
+
+def allocation_ledger(rows: list[AllocationRow]) -> list[LedgerRow]:
+    return [
+        LedgerRow(
+            r.kommunkod,
+            r.kommun,
+            r.namn_i_kallan,
+            r.fordelningsnyckel_kr,
+            f"seed {SEED_DECISION} rad {r.kallrad}",
+        )
+        for r in rows
+    ]
+
+
+def money_ledger(rows: list[MoneyRow], field: str) -> list[LedgerRow]:
+    return [
+        LedgerRow(
+            r.kommunkod,
+            r.mottagare,
+            r.namn_i_kallan,
+            getattr(r, field),
+            f"seed {SEED_REPORT} rad {r.kallrad} (Bilaga 1 tabell 1)",
+        )
+        for r in rows
+    ]
 
 
 def extract(seeds: Path, raw: Path) -> dict[Path, str]:
@@ -345,8 +384,14 @@ def extract(seeds: Path, raw: Path) -> dict[Path, str]:
     money = parse_bilaga1_tabell1((seeds / SEED_REPORT).read_text(encoding="utf-8"), kommuner)
     money.sort(key=lambda r: r.kommunkod)
     return {
-        OUTPUTS["allocation"]: to_csv(alloc, ALLOCATION_FIELDS),
-        OUTPUTS["money"]: to_csv(money, MONEY_FIELDS),
+        Path("ledger/2023/fordelningsnyckel.csv"): to_csv(allocation_ledger(alloc), LEDGER_FIELDS),
+        Path("ledger/2024/fordelningsnyckel.csv"): to_csv(
+            money_ledger(money, "fordelningsnyckel_kr"), LEDGER_FIELDS
+        ),
+        Path("ledger/2024/rekvisitioner.csv"): to_csv(
+            money_ledger(money, "rekvirerat_kr"), LEDGER_FIELDS
+        ),
+        Path("published/2024/bilaga1_tabell1.csv"): to_csv(money, MONEY_FIELDS),
     }
 
 
@@ -359,8 +404,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     outputs = extract(args.seeds, args.raw)
-    stale = [p for p, t in outputs.items() if not (args.raw / p).exists()
-             or (args.raw / p).read_text(encoding="utf-8") != t]
+    stale = [
+        p
+        for p, t in outputs.items()
+        if not (args.raw / p).exists() or (args.raw / p).read_text(encoding="utf-8") != t
+    ]
     if args.check:
         for p in stale:
             print(f"differs from a fresh extraction: raw/{p}", file=sys.stderr)

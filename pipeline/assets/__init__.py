@@ -1,0 +1,1 @@
+"""Dagster assets, one per concern, in data-flow order: reference → ledger → ..."""

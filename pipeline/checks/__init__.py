@@ -1,0 +1,1 @@
+"""Checks on loaded data, returned as Dagster AssetCheckResults."""

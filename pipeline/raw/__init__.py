@@ -1,0 +1,1 @@
+"""Loaders: read files under raw/ into Polars frames, each row with its provenance."""

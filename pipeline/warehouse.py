@@ -1,0 +1,70 @@
+"""The DuckDB warehouse: one embedded file, written by one process at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipeline.config import warehouse_path
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse file (``HALSOSAMTAL_WAREHOUSE`` moves it)."""
+
+    path: str = ""
+
+    @property
+    def file(self) -> Path:
+        return Path(self.path) if self.path else warehouse_path()
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.file), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
+        """Run one read-only query and return its result as a Polars frame."""
+        with self.connect(read_only=True) as con:
+            return con.sql(sql, params=params).pl()
+
+
+def qualified(table: str) -> tuple[str, str]:
+    schema, _, name = table.partition(".")
+    if not name:
+        raise ValueError(f"table names are schema-qualified, got {table!r}")
+    return schema, name
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
+    """Replace a whole table with a frame, atomically."""
+    schema, _ = qualified(table)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute("BEGIN")
+    con.register("incoming", df.to_arrow())
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
+    con.unregister("incoming")
+    con.execute("COMMIT")
+
+
+def replace_partition(
+    con: duckdb.DuckDBPyConnection, table: str, year: int, df: pl.DataFrame
+) -> None:
+    """Replace one grant year's rows of a table, atomically; other years stay as they are."""
+    schema, _ = qualified(table)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute("BEGIN")
+    con.register("incoming", df.to_arrow())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+    con.execute(f"DELETE FROM {table} WHERE bidragsar = ?", [year])
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    con.unregister("incoming")
+    con.execute("COMMIT")

@@ -1,0 +1,44 @@
+"""Shared fixtures: the raw data as committed, and a warehouse built from it once."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipeline.config import RAW_DIR
+from pipeline.definitions import build_definitions
+from pipeline.partitions import grant_years
+from pipeline.warehouse import Warehouse
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return RAW_DIR
+
+
+def build_warehouse(path: Path) -> Warehouse:
+    """Materialize every asset of every grant year into the DuckDB file at `path`."""
+    warehouse = Warehouse(path=str(path))
+    defs = build_definitions(warehouse=warehouse)
+    instance = dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("reference_job").execute_in_process(instance=instance)
+    assert result.success
+    for year in grant_years():
+        result = defs.resolve_job_def("grant_year_job").execute_in_process(
+            instance=instance, partition_key=year
+        )
+        assert result.success, year
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    return build_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
