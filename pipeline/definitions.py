@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import ledger, reference
+from pipeline.assets import ledger, reference, returns
 from pipeline.warehouse import Warehouse
 
-ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger])]
+ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger, returns])]
 
 reference_job = dg.define_asset_job(
     "reference_job",

@@ -1,0 +1,104 @@
+"""Return-report assets per grant year: the form, the ingested exports, the staged answers."""
+
+import dagster as dg
+
+from pipeline.config import RAW_DIR
+from pipeline.forms import form_path, load_form
+from pipeline.forms_tables import form_columns, form_options, form_questions
+from pipeline.partitions import grant_year_partitions, grant_years, partition_year
+from pipeline.raw.ingest import ingest_folder
+from pipeline.sqlfiles import materialize_partition, sql_path
+from pipeline.warehouse import Warehouse, replace_partition
+
+GROUP = "returns"
+KOMMUNER = dg.AssetKey(["reference", "kommuner"])
+
+
+@dg.asset(key_prefix="reference", group_name=GROUP, partitions_def=grant_year_partitions)
+def form(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """The year's return form as data (raw/forms/<year>/form.toml): questions, option codes
+    and labels as printed, question types, skip logic, exclusive options and the export
+    column of each answer."""
+    year = partition_year(context)
+    spec = load_form(year)
+    tables = {
+        "reference.form_columns": form_columns(spec),
+        "reference.form_options": form_options(spec),
+        "reference.form_questions": form_questions(spec),
+    }
+    with warehouse.connect() as con:
+        for table, df in tables.items():
+            replace_partition(con, table, year, df)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(tables["reference.form_columns"].height),
+            "questions": len(spec.questions),
+            "source_file": dg.MetadataValue.path(str(form_path(year))),
+        }
+    )
+
+
+@dg.asset(key_prefix="raw", group_name=GROUP, partitions_def=grant_year_partitions, deps=[form])
+def return_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Every export file under raw/returns/<year>/, loaded cell by cell into raw.return_cells
+    with its file, SHA-256 and row. Append-only: a file version seen before is skipped, a
+    file that cannot be read as an export is recorded as rejected with its reason, and
+    nothing already ingested is ever changed or deleted."""
+    year = partition_year(context)
+    others = {int(y): load_form(int(y)) for y in grant_years() if int(y) != year}
+    with warehouse.connect() as con:
+        outcomes = ingest_folder(con, RAW_DIR / "returns" / str(year), load_form(year), others)
+        total = con.execute(
+            "SELECT count(DISTINCT (source_file, source_row)) FROM "
+            "raw.return_cells WHERE bidragsar = ?",
+            [year],
+        ).fetchone()[0]
+    for o in outcomes:
+        if o.status == "rejected":
+            context.log.error(f"rejected {o.path}: {o.reason}")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(total),
+            "files": dg.MetadataValue.json([o.__dict__ for o in outcomes]),
+            "loaded_now": sum(o.status == "loaded" for o in outcomes),
+            "rejected": sum(o.status == "rejected" for o in outcomes),
+        }
+    )
+
+
+def staged_asset(model: str, deps: list, description: str) -> dg.AssetsDefinition:
+    """A staged table defined by one SQL file, rebuilt per grant year."""
+    schema, table = model.split("/")
+
+    @dg.asset(
+        name=table,
+        key_prefix=schema,
+        group_name=GROUP,
+        partitions_def=grant_year_partitions,
+        deps=deps,
+        description=description,
+        metadata={"sql": dg.MetadataValue.path(str(sql_path(model)))},
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        year = partition_year(context)
+        with warehouse.connect() as con:
+            rows = materialize_partition(con, model, year)
+        return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(rows)})
+
+    return _asset
+
+
+submissions = staged_asset(
+    "staged/submissions",
+    [return_exports, KOMMUNER],
+    "One row per submitted return report, every version kept, with the municipality "
+    "resolved from its name and the current submission of each municipality marked.",
+)
+
+answers = staged_asset(
+    "staged/answers",
+    [submissions],
+    "The tidy form every table reads: one row per submission, question and option, typed "
+    "by the form (amounts as whole kronor, options 0/1, single choices as option codes), "
+    "with the source file, row and column of every value.",
+)

@@ -1,0 +1,120 @@
+"""Ingest return-report exports into the warehouse's raw layer, append-only.
+
+raw.export_files holds one row per file version seen (by SHA-256), loaded or rejected;
+raw.return_cells holds every non-empty cell of every loaded file with its provenance.
+Nothing is ever updated or deleted: a file seen before (same SHA-256) is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.forms import Form
+from pipeline.raw.exports import ExportRejected, read_export
+from pipeline.raw.provenance import display_path, sha256_of
+
+EXPORT_SUFFIXES = {".csv", ".xlsx", ".txt"}
+
+DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw.export_files (
+    bidragsar INTEGER, source_file VARCHAR, source_sha256 VARCHAR, status VARCHAR,
+    reason VARCHAR, format VARCHAR, encoding VARCHAR, delimiter VARCHAR, rows INTEGER,
+    ingested_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS raw.return_cells (
+    bidragsar INTEGER, source_file VARCHAR, source_sha256 VARCHAR, source_row INTEGER,
+    column_name VARCHAR, value VARCHAR, ingested_at TIMESTAMP);
+"""
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    status: str  # loaded | skipped | rejected
+    rows: int = 0
+    reason: str = ""
+
+
+def export_files(folder: Path) -> list[Path]:
+    """The year's export files, in name order (hidden and temporary files ignored)."""
+    if not folder.exists():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in EXPORT_SUFFIXES
+        and not p.name.startswith((".", "~$"))
+    )
+
+
+def ingest_folder(
+    con: duckdb.DuckDBPyConnection, folder: Path, form: Form, other_forms: dict[int, Form]
+) -> list[FileOutcome]:
+    con.execute(DDL)
+    return [ingest_file(con, path, form, other_forms) for path in export_files(folder)]
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection, path: Path, form: Form, other_forms: dict[int, Form]
+) -> FileOutcome:
+    name, sha = display_path(path), sha256_of(path)
+    seen = con.execute(
+        "SELECT status, rows, reason FROM raw.export_files WHERE bidragsar = ? "
+        "AND source_file = ? AND source_sha256 = ?",
+        [form.year, name, sha],
+    ).fetchone()
+    if seen:
+        return FileOutcome(name, "skipped", seen[1] or 0, seen[2] or "")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    try:
+        export = read_export(path, form, other_forms)
+    except ExportRejected as e:
+        con.execute(
+            "INSERT INTO raw.export_files VALUES (?, ?, ?, 'rejected', ?, NULL, NULL, NULL, 0, ?)",
+            [form.year, name, sha, e.reason, now],
+        )
+        return FileOutcome(name, "rejected", 0, e.reason)
+    cells = pl.DataFrame(
+        [
+            (row_no, col, value)
+            for row_no, row in export.rows
+            for col, value in zip(export.header, row, strict=True)
+            if value is not None
+        ],
+        schema={"source_row": pl.Int32, "column_name": pl.String, "value": pl.String},
+        orient="row",
+    ).with_columns(
+        bidragsar=pl.lit(form.year, pl.Int32),
+        source_file=pl.lit(name),
+        source_sha256=pl.lit(sha),
+        ingested_at=pl.lit(now),
+    )
+    con.execute("BEGIN")
+    try:
+        con.register("incoming_cells", cells.to_arrow())
+        con.execute("INSERT INTO raw.return_cells BY NAME SELECT * FROM incoming_cells")
+        con.unregister("incoming_cells")
+        con.execute(
+            "INSERT INTO raw.export_files VALUES (?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
+            [
+                form.year,
+                name,
+                sha,
+                export.format,
+                export.encoding,
+                export.delimiter,
+                len(export.rows),
+                now,
+            ],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return FileOutcome(name, "loaded", len(export.rows))

@@ -1,0 +1,45 @@
+"""Run the SQL models under sql/: each file is one SELECT that defines one table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import SQL_DIR
+
+
+def sql_text(name: str) -> str:
+    """The SQL of a model, e.g. ``staged/answers``."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_path(name: str) -> Path:
+    return SQL_DIR / f"{name}.sql"
+
+
+def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) -> int:
+    """(Re)build one grant year of the table ``<schema>.<model>`` from ``sql/<name>.sql``.
+
+    The year's old rows are replaced in one transaction; other years are untouched.
+    Returns the number of rows written.
+    """
+    schema, table = name.split("/")
+    select = sql_text(name)
+    params = {"bidragsar": year}
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {schema}.{table} AS SELECT * FROM ({select}) LIMIT 0",
+            params,
+        )
+        con.execute(f"DELETE FROM {schema}.{table} WHERE bidragsar = $bidragsar", params)
+        con.execute(f"INSERT INTO {schema}.{table} BY NAME {select}", params)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return con.execute(
+        f"SELECT count(*) FROM {schema}.{table} WHERE bidragsar = $bidragsar", params
+    ).fetchone()[0]
