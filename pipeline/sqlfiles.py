@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import SQL_DIR
+from pipeline.warehouse import fetch_one
 
 
 def sql_text(name: str) -> str:
@@ -40,6 +41,6 @@ def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) 
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return con.execute(
-        f"SELECT count(*) FROM {schema}.{table} WHERE bidragsar = $bidragsar", params
-    ).fetchone()[0]
+    return fetch_one(
+        con, f"SELECT count(*) FROM {schema}.{table} WHERE bidragsar = $bidragsar", params
+    )[0]

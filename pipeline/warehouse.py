@@ -37,6 +37,13 @@ class Warehouse(dg.ConfigurableResource):
             return con.sql(sql, params=params).pl()
 
 
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple | None:
+    """The first row of a query, with the result consumed (DuckDB 2 wants results finished
+    before the connection runs anything else)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def qualified(table: str) -> tuple[str, str]:
     schema, _, name = table.partition(".")
     if not name:

@@ -8,7 +8,7 @@ from pipeline.forms_tables import form_columns, form_options, form_questions
 from pipeline.partitions import grant_year_partitions, grant_years, partition_year
 from pipeline.raw.ingest import ingest_folder
 from pipeline.sqlfiles import materialize_partition, sql_path
-from pipeline.warehouse import Warehouse, replace_partition
+from pipeline.warehouse import Warehouse, fetch_one, replace_partition
 
 GROUP = "returns"
 KOMMUNER = dg.AssetKey(["reference", "kommuner"])
@@ -48,11 +48,12 @@ def return_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     others = {int(y): load_form(int(y)) for y in grant_years() if int(y) != year}
     with warehouse.connect() as con:
         outcomes = ingest_folder(con, RAW_DIR / "returns" / str(year), load_form(year), others)
-        total = con.execute(
+        total = fetch_one(
+            con,
             "SELECT count(DISTINCT (source_file, source_row)) FROM "
             "raw.return_cells WHERE bidragsar = ?",
             [year],
-        ).fetchone()[0]
+        )[0]
     for o in outcomes:
         if o.status == "rejected":
             context.log.error(f"rejected {o.path}: {o.reason}")

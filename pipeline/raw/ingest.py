@@ -17,6 +17,7 @@ import polars as pl
 from pipeline.forms import Form
 from pipeline.raw.exports import ExportRejected, read_export
 from pipeline.raw.provenance import display_path, sha256_of
+from pipeline.warehouse import fetch_one
 
 EXPORT_SUFFIXES = {".csv", ".xlsx", ".txt"}
 
@@ -64,11 +65,12 @@ def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, form: Form, other_forms: dict[int, Form]
 ) -> FileOutcome:
     name, sha = display_path(path), sha256_of(path)
-    seen = con.execute(
+    seen = fetch_one(
+        con,
         "SELECT status, rows, reason FROM raw.export_files WHERE bidragsar = ? "
         "AND source_file = ? AND source_sha256 = ?",
         [form.year, name, sha],
-    ).fetchone()
+    )
     if seen:
         return FileOutcome(name, "skipped", seen[1] or 0, seen[2] or "")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

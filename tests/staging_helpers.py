@@ -1,0 +1,43 @@
+"""Stage export files into a throwaway warehouse without Dagster (the bare work)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.forms import load_form
+from pipeline.forms_tables import form_columns, form_options, form_questions
+from pipeline.raw.ingest import FileOutcome, ingest_folder
+from pipeline.raw.reference import load_reference
+from pipeline.sqlfiles import materialize_partition
+from pipeline.warehouse import replace_partition, replace_table
+
+
+def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    replace_table(con, "reference.kommuner", load_reference("kommuner"))
+    form = load_form(year)
+    replace_partition(con, "reference.form_columns", year, form_columns(form))
+    replace_partition(con, "reference.form_options", year, form_options(form))
+    replace_partition(con, "reference.form_questions", year, form_questions(form))
+
+
+def stage(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> list[FileOutcome]:
+    """Ingest a folder of exports and rebuild the staged tables of that year."""
+    prepare(con, year)
+    others = {y: load_form(y) for y in (2023, 2024) if y != year}
+    outcomes = ingest_folder(con, folder, load_form(year), others)
+    materialize_partition(con, "staged/submissions", year)
+    materialize_partition(con, "staged/answers", year)
+    return outcomes
+
+
+def staged_answers(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """The staged answers without provenance, in a stable order, for comparisons."""
+    return con.sql(
+        """SELECT kommunkod, submission_id, question_id, option_code, value_num, value_text
+           FROM staged.answers WHERE bidragsar = $y
+           ORDER BY submission_id, question_id, option_code""",
+        params={"y": year},
+    ).pl()
