@@ -26,13 +26,17 @@ def _path(var: str, default: Path) -> Path:
 
 
 RAW_DIR = _path("HALSOSAMTAL_RAW", ROOT / "raw")
-BUILD_DIR = _path("HALSOSAMTAL_BUILD", ROOT / "build")
+
+
+def build_dir() -> Path:
+    """Where build outputs go (read at call time, so tests can redirect it)."""
+    return _path("HALSOSAMTAL_BUILD", ROOT / "build")
 
 
 def warehouse_path() -> Path:
     """The DuckDB warehouse file; one setting moves it."""
-    return _path("HALSOSAMTAL_WAREHOUSE", BUILD_DIR / "warehouse.duckdb")
+    return _path("HALSOSAMTAL_WAREHOUSE", build_dir() / "warehouse.duckdb")
 
 
 def year_dir(year: int | str) -> Path:
-    return BUILD_DIR / str(year)
+    return build_dir() / str(year)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import ledger, reference, returns
+from pipeline.assets import ledger, reference, returns, tables
 from pipeline.warehouse import Warehouse
 
-ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger, returns])]
+ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger, returns, tables])]
 
 reference_job = dg.define_asset_job(
     "reference_job",

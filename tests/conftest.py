@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -40,5 +41,13 @@ def build_warehouse(path: Path) -> Warehouse:
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    return build_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+def build_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build folder of the test session's own: tests never write to build/."""
+    root = tmp_path_factory.mktemp("build")
+    os.environ["HALSOSAMTAL_BUILD"] = str(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def warehouse(build_root: Path) -> Warehouse:
+    return build_warehouse(build_root / "warehouse.duckdb")

@@ -1,0 +1,72 @@
+"""Table assets per grant year: the populations, every table's cells, the CSV files."""
+
+import dagster as dg
+import polars as pl
+
+from pipeline.assets.returns import answers, staged_asset
+from pipeline.config import year_dir
+from pipeline.partitions import grant_year_partitions, partition_year
+from pipeline.tables.derive import derive_year
+from pipeline.tables.export import write_tables
+from pipeline.tables.spec import table_specs
+from pipeline.warehouse import Warehouse, replace_partition
+
+GROUP = "tables"
+
+respondents = staged_asset(
+    "staged/respondents",
+    [answers, dg.AssetKey(["ledger", "rekvisitioner"])],
+    "The current return report of each recipient with the populations every table is "
+    "defined on (recipients, used the grant, started hälsosamtal) and Tabell 1's "
+    "classification of how much of the grant was used.",
+)
+
+
+@dg.asset(
+    key_prefix="tables",
+    group_name=GROUP,
+    partitions_def=grant_year_partitions,
+    deps=[respondents, dg.AssetKey(["ledger", "fordelningsnyckel"])],
+)
+def cells(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Every number of the year's follow-up, one row per figure: the tables defined in
+    sql/tables/<id>.toml derived by their SQL in DuckDB, with a stable figure id, row and
+    column labels as printed, value, denominator and unit."""
+    year = partition_year(context)
+    with warehouse.connect() as con:
+        df = derive_year(con, year)
+        replace_partition(con, "tables.cells", year, df)
+    per_table = df.group_by("table_id").len().sort("table_id")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(df.height),
+            "tables": dg.MetadataValue.json(dict(per_table.iter_rows())),
+        }
+    )
+
+
+@dg.asset(key_prefix="tables", group_name=GROUP, partitions_def=grant_year_partitions, deps=[cells])
+def table_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """build/<year>/tables/<table_id>.csv for every table and build/<year>/figures.csv with
+    one row per published number (figure id, table, row, column, value, denominator, unit)."""
+    year = partition_year(context)
+    df = warehouse.query("SELECT * FROM tables.cells WHERE bidragsar = ?", [year])
+    written = write_tables(df, year_dir(year))
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(df.height),
+            "files": len(written),
+            "figures": dg.MetadataValue.path(str(year_dir(year) / "figures.csv")),
+            "tables_defined": len(table_specs()),
+            "synthetic_share": dg.MetadataValue.float(
+                float(
+                    df.filter(
+                        pl.col("table_id").is_in(
+                            [s.id for s in table_specs() if s.basis == "answers"]
+                        )
+                    ).height
+                    / df.height
+                )
+            ),
+        }
+    )

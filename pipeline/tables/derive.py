@@ -1,0 +1,116 @@
+"""Derive every table of one grant year in DuckDB into one long frame of cells."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import polars as pl
+
+from pipeline.config import SQL_DIR
+from pipeline.tables.spec import TableSpec, table_specs
+
+CELL_SCHEMA = {
+    "bidragsar": pl.Int32,
+    "table_id": pl.String,
+    "figure_id": pl.String,
+    "row_order": pl.Int32,
+    "row_id": pl.String,
+    "row_label": pl.String,
+    "col_order": pl.Int32,
+    "col_id": pl.String,
+    "col_label": pl.String,
+    "value": pl.Float64,
+    "denominator": pl.Int64,
+    "unit": pl.String,
+    "data_year": pl.Int32,
+}
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+
+
+def years_with_data(con: duckdb.DuckDBPyConnection) -> set[int]:
+    rows = con.execute("SELECT DISTINCT bidragsar FROM staged.respondents").fetchall()
+    return {r[0] for r in rows}
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pl.DataFrame:
+    """Run a table's SQL with only the parameters it names."""
+    used = set(re.findall(r"\$(\w+)", sql))
+    return con.sql(sql, params={k: v for k, v in params.items() if k in used}).pl()
+
+
+def derive_table(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
+) -> pl.DataFrame:
+    """One table's cells: every part, every year it shows, labelled from its definition."""
+    years = [year + offset for offset in spec.years if year + offset in available]
+    multi_year = len(spec.years) > 1
+    frames = []
+    sql = spec.sql_text()
+    for part_no, part in enumerate(spec.parts):
+        for data_year in years:
+            df = run_sql(con, sql, {"bidragsar": data_year, **part.params})
+            if df.is_empty():
+                continue
+            df = df.with_columns(
+                pl.lit(data_year, pl.Int32).alias("data_year"),
+                (pl.col("row_order").cast(pl.Int32) + part_no * 1000).alias("row_order"),
+                pl.col("row_label").cast(pl.String),
+            )
+            if part.label is not None:
+                df = df.with_columns(row_label=pl.lit(part.label))
+            frames.append(df)
+    if not frames:
+        return pl.DataFrame(schema=CELL_SCHEMA)
+    df = pl.concat(frames, how="diagonal_relaxed")
+    columns = list(spec.columns)
+    df = df.filter(pl.col("col_id").is_in(columns))
+    col_suffix = (pl.lit("_") + pl.col("data_year").cast(pl.String)) if multi_year else pl.lit("")
+    label_suffix = (pl.lit(" ") + pl.col("data_year").cast(pl.String)) if multi_year else pl.lit("")
+    df = df.with_columns(
+        col_order=(
+            pl.col("col_id").replace_strict(
+                {c: i for i, c in enumerate(columns)}, return_dtype=pl.Int32
+            )
+            + (pl.col("data_year") - year + 10) * 100 * int(multi_year)
+        ),
+        col_label=pl.col("col_id").replace_strict(spec.columns, return_dtype=pl.String)
+        + label_suffix,
+        row_label=pl.col("row_id").replace_strict(
+            spec.rows, default=pl.col("row_label"), return_dtype=pl.String
+        ),
+    ).with_columns(col_id=pl.col("col_id") + col_suffix)
+    figure = (
+        (pl.lit(f"{spec.id}.") + pl.col("row_id"))
+        if spec.id == "text"
+        else (pl.lit(f"{spec.id}.") + pl.col("row_id") + pl.lit(".") + pl.col("col_id"))
+    )
+    df = df.with_columns(
+        bidragsar=pl.lit(year, pl.Int32),
+        table_id=pl.lit(spec.id),
+        figure_id=figure,
+        value=pl.col("value").cast(pl.Float64),
+        denominator=pl.col("denominator").cast(pl.Int64),
+    )
+    return df.select(list(CELL_SCHEMA)).cast(CELL_SCHEMA).sort("row_order", "col_order")
+
+
+def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """All tables of a grant year as cells; tables marked derive_last see the others."""
+    create_macros(con)
+    available = years_with_data(con)
+    if year not in available:
+        raise ValueError(f"no staged return reports for {year}")
+    cells = pl.DataFrame(schema=CELL_SCHEMA)
+    specs = sorted(table_specs(), key=lambda s: s.derive_last)
+    for spec in specs:
+        con.register("current_cells", cells.to_arrow())
+        cells = pl.concat([cells, derive_table(con, spec, year, available)])
+        con.unregister("current_cells")
+    duplicated = cells.filter(pl.col("figure_id").is_duplicated())["figure_id"].unique()
+    if len(duplicated):
+        raise ValueError(f"figure ids are not unique: {duplicated.to_list()[:5]}")
+    return cells

@@ -1,0 +1,102 @@
+"""Table definitions: sql/tables/<id>.toml, each naming its SQL, population and labels."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pipeline.config import SQL_DIR
+
+TABLES_DIR = SQL_DIR / "tables"
+# The order tables appear in the follow-up; `derive_last` tables read the others.
+TABLE_ORDER = [
+    "tabell1",
+    "tabell2",
+    "tabell3",
+    "tabell4",
+    "tabell5",
+    "tabell6",
+    "tabell7",
+    "tabell8",
+    "bilaga1_tabell1",
+    "bilaga1_tabell3",
+    "bilaga1_tabell5",
+    "bilaga1_tabell6",
+    "bilaga2",
+    "rackvidd",
+    "text",
+]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One run of the table's SQL: its parameters and, optionally, the label of its rows."""
+
+    params: dict[str, str] = field(hash=False)
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    number: str
+    title: str
+    sql: str
+    population: str
+    population_label: str
+    basis: str  # money | answers | mixed: whether 2024 values rest on real data
+    source: str
+    columns: dict[str, str] = field(hash=False)
+    rows: dict[str, str] = field(default_factory=dict, hash=False)
+    parts: tuple[Part, ...] = ()
+    years: tuple[int, ...] = (0,)
+    note: str = ""
+    beyond_published: bool = False
+    derive_last: bool = False
+
+    @property
+    def sql_file(self) -> Path:
+        return TABLES_DIR / f"{self.sql}.sql"
+
+    def sql_text(self) -> str:
+        return self.sql_file.read_text(encoding="utf-8")
+
+    def source_text(self, years: list[int]) -> str:
+        return self.source.format(year=years[-1], years=" och ".join(map(str, years)))
+
+
+def load_spec(path: Path) -> TableSpec:
+    with path.open("rb") as f:
+        raw = tomllib.load(f)
+    params = raw.pop("params", None)
+    parts = raw.pop("parts", None)
+    if parts:
+        parsed = tuple(
+            Part({k: v for k, v in p.items() if k != "label"}, p.get("label")) for p in parts
+        )
+    else:
+        parsed = (Part(params or {}),)
+    raw["years"] = tuple(raw.get("years", (0,)))
+    spec = TableSpec(**raw, parts=parsed)
+    if spec.id != path.stem:
+        raise ValueError(f"{path}: id {spec.id!r} differs from the file name")
+    return spec
+
+
+@cache
+def table_specs() -> tuple[TableSpec, ...]:
+    """Every table definition, in the follow-up's order."""
+    specs = {p.stem: load_spec(p) for p in TABLES_DIR.glob("*.toml")}
+    unknown = set(specs) - set(TABLE_ORDER)
+    if unknown:
+        raise ValueError(f"tables not placed in TABLE_ORDER: {sorted(unknown)}")
+    return tuple(specs[t] for t in TABLE_ORDER if t in specs)
+
+
+def table_spec(table_id: str) -> TableSpec:
+    for spec in table_specs():
+        if spec.id == table_id:
+            return spec
+    raise KeyError(table_id)

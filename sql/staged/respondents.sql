@@ -1,0 +1,37 @@
+-- staged.respondents: the current return report of each recipient and the populations
+-- every table is defined on. Grain: bidragsar × kommunkod.
+--   recipients  every current report (2024: 247)
+--   used        used any of the grant, använt > 0 (2024: 235)
+--   started     has started holding hälsosamtal (2024: 222)
+-- usage_class is Tabell 1's classification (see README, "Tabell 1"): 'none' when nothing
+-- was used, 'all' when the unused share rounds to 0 % (unused < 0.5 % of requisitioned),
+-- 'part' otherwise.
+WITH current_reports AS (
+    SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar AND is_current
+),
+money AS (
+    SELECT
+        submission_id,
+        max(value_num) FILTER (WHERE question_id = 'rekvirerat') AS rekvirerat,
+        max(value_num) FILTER (WHERE question_id = 'anvant') AS anvant,
+        max(value_num) FILTER (WHERE question_id = 'oanvant') AS oanvant,
+        max(value_num) FILTER (WHERE question_id = 'lonekostnader') AS lonekostnader,
+        max(value_num) FILTER (WHERE question_id = 'ovriga_kostnader') AS ovriga_kostnader,
+        max(value_num) FILTER (WHERE question_id = 'antal_personer') AS antal_personer,
+        bool_or(question_id = 'genomforande' AND option_code = 'startat') AS started
+    FROM staged.answers
+    WHERE bidragsar = $bidragsar
+    GROUP BY submission_id
+)
+SELECT
+    c.bidragsar, c.kommunkod, c.submission_id, c.submitted_at, c.source_file, c.source_row,
+    m.rekvirerat, m.anvant, m.oanvant, m.lonekostnader, m.ovriga_kostnader, m.antal_personer,
+    coalesce(m.anvant, 0) > 0 AS used_grant,
+    coalesce(m.started, false) AS started,
+    CASE
+        WHEN m.oanvant = m.rekvirerat THEN 'none'
+        WHEN 200 * m.oanvant < m.rekvirerat THEN 'all'
+        ELSE 'part'
+    END AS usage_class
+FROM current_reports AS c
+JOIN money AS m USING (submission_id)
