@@ -57,9 +57,11 @@ class ProgressHandler(logging.Handler):
             ev = event.event_specific_data
             if not ev.passed:
                 failures = ev.metadata.get("failures")
-                detail = "; ".join(failures.value[:3]) if failures else ""
+                count = ev.metadata.get("failing_rows")
+                first = failures.value[0] if failures and failures.value else ""
                 label = "WARNING" if ev.severity == dg.AssetCheckSeverity.WARN else "ERROR"
-                line = f"    {label} {ev.check_name}: {detail}"
+                rows = f"{count.value} row(s); first: " if count else ""
+                line = f"    {label} {ev.check_name}: {rows}{first}"
                 if label == "ERROR":
                     self.failures.append(line.strip())
                 self._print(line)

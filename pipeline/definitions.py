@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import ledger, reference, returns, tables
+from pipeline.assets import ledger, reference, returns, tables, validation
 from pipeline.warehouse import Warehouse
 
-ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger, returns, tables])]
+ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger, returns, tables, validation])]
 
 reference_job = dg.define_asset_job(
     "reference_job",

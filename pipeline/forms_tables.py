@@ -78,3 +78,11 @@ def form_questions(form: Form) -> pl.DataFrame:
             "changed": pl.String,
         },
     )
+
+
+def form_window(form: Form) -> pl.DataFrame:
+    """When the form was open: submissions before it are impossible, after it late."""
+    return pl.DataFrame(
+        {"bidragsar": [form.year], "opened": [form.opened], "deadline": [form.deadline]},
+        schema={"bidragsar": pl.Int32, "opened": pl.Date, "deadline": pl.Date},
+    )

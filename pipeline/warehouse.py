@@ -62,16 +62,28 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) 
     con.execute("COMMIT")
 
 
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, where: dict[str, object]
+) -> None:
+    """Replace the rows matching `where` (column = value, …) with a frame, atomically."""
+    schema, _ = qualified(table)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    condition = " AND ".join(f"{column} = ?" for column in where)
+    con.execute("BEGIN")
+    try:
+        con.register("incoming", df.to_arrow())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+        con.execute(f"DELETE FROM {table} WHERE {condition}", list(where.values()))
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
 def replace_partition(
     con: duckdb.DuckDBPyConnection, table: str, year: int, df: pl.DataFrame
 ) -> None:
     """Replace one grant year's rows of a table, atomically; other years stay as they are."""
-    schema, _ = qualified(table)
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute("BEGIN")
-    con.register("incoming", df.to_arrow())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-    con.execute(f"DELETE FROM {table} WHERE bidragsar = ?", [year])
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-    con.unregister("incoming")
-    con.execute("COMMIT")
+    replace_rows(con, table, df, {"bidragsar": year})

@@ -8,10 +8,11 @@ import duckdb
 import polars as pl
 
 from pipeline.forms import load_form
-from pipeline.forms_tables import form_columns, form_options, form_questions
+from pipeline.forms_tables import form_columns, form_options, form_questions, form_window
 from pipeline.raw.ingest import FileOutcome, ingest_folder
 from pipeline.raw.reference import load_reference
 from pipeline.sqlfiles import materialize_partition
+from pipeline.validation.stages import ensure_quarantine
 from pipeline.warehouse import replace_partition, replace_table
 
 
@@ -21,6 +22,7 @@ def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:
     replace_partition(con, "reference.form_columns", year, form_columns(form))
     replace_partition(con, "reference.form_options", year, form_options(form))
     replace_partition(con, "reference.form_questions", year, form_questions(form))
+    replace_partition(con, "reference.form_window", year, form_window(form))
 
 
 def stage(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> list[FileOutcome]:
@@ -30,6 +32,7 @@ def stage(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> list[FileO
     outcomes = ingest_folder(con, folder, load_form(year), others)
     materialize_partition(con, "staged/submissions", year)
     materialize_partition(con, "staged/answers", year)
+    ensure_quarantine(con)
     return outcomes
 
 
@@ -41,3 +44,19 @@ def staged_answers(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
            ORDER BY submission_id, question_id, option_code""",
         params={"y": year},
     ).pl()
+
+
+def stage_and_validate(
+    con: duckdb.DuckDBPyConnection, year: int, folder: Path
+) -> list[FileOutcome]:
+    """Stage a folder of exports with the real reference and ledger, then run the
+    submission rules (quarantine included)."""
+    from pipeline.raw.reference import load_ledger
+    from pipeline.validation.stages import validate_submissions
+
+    replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
+    for kind in ("fordelningsnyckel", "rekvisitioner"):
+        replace_partition(con, f"ledger.{kind}", year, load_ledger(kind, year))
+    outcomes = stage(con, year, folder)
+    validate_submissions(con, year)
+    return outcomes

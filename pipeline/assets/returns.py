@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipeline.config import RAW_DIR
 from pipeline.forms import form_path, load_form
-from pipeline.forms_tables import form_columns, form_options, form_questions
+from pipeline.forms_tables import form_columns, form_options, form_questions, form_window
 from pipeline.partitions import grant_year_partitions, grant_years, partition_year
 from pipeline.raw.ingest import ingest_folder
 from pipeline.sqlfiles import materialize_partition, sql_path
@@ -25,6 +25,7 @@ def form(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Material
         "reference.form_columns": form_columns(spec),
         "reference.form_options": form_options(spec),
         "reference.form_questions": form_questions(spec),
+        "reference.form_window": form_window(spec),
     }
     with warehouse.connect() as con:
         for table, df in tables.items():

@@ -15,7 +15,7 @@ GROUP = "tables"
 
 respondents = staged_asset(
     "staged/respondents",
-    [answers, dg.AssetKey(["ledger", "rekvisitioner"])],
+    [answers, dg.AssetKey(["validated", "submission_checks"])],
     "The current return report of each recipient with the populations every table is "
     "defined on (recipients, used the grant, started hälsosamtal) and Tabell 1's "
     "classification of how much of the grant was used.",

@@ -73,6 +73,8 @@ def read_export(path: Path, form: Form, other_forms: dict[int, Form] | None = No
     else:
         raise ExportRejected(path, f"unknown file type {suffix!r}; exports are .csv or .xlsx")
     _check_header(path, header, form, other_forms or {})
+    if not rows:
+        raise ExportRejected(path, "the file has a header but no return reports")
     return ExportRead(path, sha256_of(path), fmt, encoding, delimiter, header, rows)
 
 

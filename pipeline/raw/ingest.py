@@ -17,9 +17,7 @@ import polars as pl
 from pipeline.forms import Form
 from pipeline.raw.exports import ExportRejected, read_export
 from pipeline.raw.provenance import display_path, sha256_of
-from pipeline.warehouse import fetch_one
-
-EXPORT_SUFFIXES = {".csv", ".xlsx", ".txt"}
+from pipeline.warehouse import fetch_one, replace_rows
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -42,23 +40,32 @@ class FileOutcome:
 
 
 def export_files(folder: Path) -> list[Path]:
-    """The year's export files, in name order (hidden and temporary files ignored)."""
+    """Every file in the year's folder, in name order (hidden and Office lock files
+    ignored); one that is not an export is rejected with its reason, not skipped silently."""
     if not folder.exists():
         return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in EXPORT_SUFFIXES
-        and not p.name.startswith((".", "~$"))
-    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
 
 
 def ingest_folder(
     con: duckdb.DuckDBPyConnection, folder: Path, form: Form, other_forms: dict[int, Form]
 ) -> list[FileOutcome]:
+    """Ingest every export of a year's folder; record what the folder holds now."""
     con.execute(DDL)
-    return [ingest_file(con, path, form, other_forms) for path in export_files(folder)]
+    outcomes = [ingest_file(con, path, form, other_forms) for path in export_files(folder)]
+    state = pl.DataFrame(
+        [(form.year, o.path, o.status, o.reason or None, o.rows) for o in outcomes],
+        schema={
+            "bidragsar": pl.Int32,
+            "source_file": pl.String,
+            "status": pl.String,
+            "reason": pl.String,
+            "rows": pl.Int32,
+        },
+        orient="row",
+    )
+    replace_rows(con, "raw.export_folder_state", state, {"bidragsar": form.year})
+    return outcomes
 
 
 def ingest_file(
@@ -72,7 +79,8 @@ def ingest_file(
         [form.year, name, sha],
     )
     if seen:
-        return FileOutcome(name, "skipped", seen[1] or 0, seen[2] or "")
+        status = "rejected" if seen[0] == "rejected" else "skipped"
+        return FileOutcome(name, status, seen[1] or 0, seen[2] or "")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         export = read_export(path, form, other_forms)

@@ -27,6 +27,7 @@ REFERENCE_SCHEMAS: dict[str, dict[str, type[pl.DataType]]] = {
         "bidragsar": pl.Int32,
         "anslag_kr": pl.Int64,
         "malgrupp_personer": pl.Int64,
+        "omfordelning": pl.Boolean,
         "rekvisition_sista_dag": pl.Date,
         "anvandning_fran": pl.Date,
         "anvandning_till": pl.Date,

@@ -7,7 +7,12 @@
 -- was used, 'all' when the unused share rounds to 0 % (unused < 0.5 % of requisitioned),
 -- 'part' otherwise.
 WITH current_reports AS (
-    SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar AND is_current
+    -- A current report in quarantine (it breaks an error-level rule) is left out until a
+    -- later submission corrects it.
+    SELECT * FROM staged.submissions AS s
+    WHERE bidragsar = $bidragsar AND is_current
+      AND NOT EXISTS (SELECT 1 FROM validated.quarantine AS q
+                      WHERE q.bidragsar = s.bidragsar AND q.submission_id = s.submission_id)
 ),
 money AS (
     SELECT

@@ -1,0 +1,156 @@
+"""Validation assets per grant year: Great Expectations suites run as Dagster asset checks."""
+
+import dagster as dg
+import polars as pl
+
+from pipeline.config import year_dir
+from pipeline.partitions import grant_year_partitions, partition_year
+from pipeline.validation.report import write_validation_report
+from pipeline.validation.run import Outcome
+from pipeline.validation.stages import blocking_errors, validate_submissions, validate_tables
+from pipeline.warehouse import Warehouse
+
+GROUP = "validation"
+
+
+def check_results(
+    outcome: Outcome, asset: str, error_check: str, warning_check: str
+) -> list[dg.AssetCheckResult]:
+    """One ERROR-severity and one WARN-severity check result, each listing its failing rows
+    by file, row, column, value and rule."""
+    out = []
+    for name, severity, level in (
+        (error_check, "error", dg.AssetCheckSeverity.ERROR),
+        (warning_check, "warning", dg.AssetCheckSeverity.WARN),
+    ):
+        failing = outcome.failures.filter(pl.col("severity") == severity)
+        rules = outcome.results.filter(pl.col("severity") == severity)
+        if severity == "error":  # errors in superseded reports do not reach the tables
+            failing = failing.filter(pl.col("is_current").fill_null(True))
+        out.append(
+            dg.AssetCheckResult(
+                asset_key=dg.AssetKey(["validated", asset]),
+                check_name=name,
+                passed=failing.is_empty(),
+                severity=level,
+                metadata={
+                    "failures": dg.MetadataValue.json(failing["message"].head(50).to_list()),
+                    "failing_rows": failing.height,
+                    "rules": dg.MetadataValue.json(
+                        {
+                            r["rule_id"]: "passed" if r["passed"] else f"{r['failing_rows']} rows"
+                            for r in rules.iter_rows(named=True)
+                        }
+                    ),
+                },
+            )
+        )
+    return out
+
+
+@dg.asset(
+    key_prefix="validated",
+    group_name=GROUP,
+    partitions_def=grant_year_partitions,
+    deps=[
+        dg.AssetKey(["staged", "answers"]),
+        dg.AssetKey(["ledger", "rekvisitioner"]),
+        dg.AssetKey(["ledger", "fordelningsnyckel"]),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("submission_errors", asset=["validated", "submission_checks"]),
+        dg.AssetCheckSpec("submission_warnings", asset=["validated", "submission_checks"]),
+    ],
+)
+def submission_checks(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """Every submitted return report checked against the grant's rules (Great Expectations):
+    identities resolve, values parse, amounts whole and ≥ 0, unused ≤ requisitioned ≤ key,
+    used = requisitioned − unused, costs add up, skip logic, exclusive options, the ledger,
+    the reporting window, plausible person counts. Reports breaking an error rule are
+    quarantined and left out of the tables until a later submission corrects them."""
+    year = partition_year(context)
+    with warehouse.connect() as con:
+        outcome = validate_submissions(con, year)
+        quarantined = con.execute(
+            "SELECT count(*) FROM validated.quarantine WHERE bidragsar = ?", [year]
+        ).fetchall()[0][0]
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(
+                int(outcome.results["checked_rows"].max() or 0)
+            ),
+            "quarantined": quarantined,
+            "failures": outcome.failures.height,
+        },
+        check_results=check_results(
+            outcome, "submission_checks", "submission_errors", "submission_warnings"
+        ),
+    )
+
+
+@dg.asset(
+    key_prefix="validated",
+    group_name=GROUP,
+    partitions_def=grant_year_partitions,
+    deps=[dg.AssetKey(["tables", "cells"]), submission_checks],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "publishable",
+            asset=["validated", "table_checks"],
+            blocking=True,
+            description="No error-level failure on a current report or a table, and no "
+            "rejected export file.",
+        ),
+        dg.AssetCheckSpec("quality_warnings", asset=["validated", "table_checks"]),
+    ],
+)
+def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """The derived tables checked (Great Expectations): percentages within 0–100, no count
+    above its denominator, every table reconciled with its denominator and the ledger;
+    warnings where Tabell 1's rule differs from the raw amounts and where a municipality's
+    figures change implausibly from the previous year. Writes build/<year>/validering.html
+    (every rule, its severity and result, the failing rows, the quarantine and the files)
+    and blocks publication of the year while any error stands."""
+    year = partition_year(context)
+    with warehouse.connect() as con:
+        outcome = validate_tables(con, year)
+        blocking = blocking_errors(con, year)
+        warnings = (
+            con.sql(
+                "SELECT message FROM validated.failures WHERE bidragsar = $y "
+                "AND severity = 'warning' ORDER BY stage, rule_id",
+                params={"y": year},
+            )
+            .pl()["message"]
+            .to_list()
+        )
+        path = write_validation_report(con, year, year_dir(year) / "validering.html")
+    checks = [
+        dg.AssetCheckResult(
+            check_name="publishable",
+            passed=not blocking,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "failures": dg.MetadataValue.json(blocking[:50]),
+                "failing_rows": len(blocking),
+            },
+        ),
+        dg.AssetCheckResult(
+            check_name="quality_warnings",
+            passed=not warnings,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "failures": dg.MetadataValue.json(warnings[:50]),
+                "failing_rows": len(warnings),
+            },
+        ),
+    ]
+    return dg.MaterializeResult(
+        metadata={
+            "failures": outcome.failures.height,
+            "validation_report": dg.MetadataValue.path(str(path)),
+        },
+        check_results=checks,
+    )

@@ -1,0 +1,155 @@
+"""Run rules as Great Expectations suites on Polars frames and turn failures into rows."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import polars as pl
+
+from pipeline.validation.rules import Rule, expectation
+
+FAILURE_SCHEMA = {
+    "bidragsar": pl.Int32,
+    "stage": pl.String,
+    "rule_id": pl.String,
+    "severity": pl.String,
+    "rule": pl.String,
+    "submission_id": pl.String,
+    "kommunkod": pl.String,
+    "source_file": pl.String,
+    "source_row": pl.Int32,
+    "is_current": pl.Boolean,
+    "column": pl.String,
+    "value": pl.String,
+    "message": pl.String,
+}
+RESULT_SCHEMA = {
+    "bidragsar": pl.Int32,
+    "stage": pl.String,
+    "rule_id": pl.String,
+    "severity": pl.String,
+    "rule": pl.String,
+    "passed": pl.Boolean,
+    "checked_rows": pl.Int32,
+    "failing_rows": pl.Int32,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    results: pl.DataFrame  # one row per rule
+    failures: pl.DataFrame  # one row per failing row and rule
+
+
+@cache
+def _batch_definition() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("facts").add_dataframe_asset("frame")
+    return gx, asset.add_batch_definition_whole_dataframe("whole")
+
+
+def _describe(row: dict[str, Any], rule: Rule) -> tuple[str, str, str]:
+    """The column, value and message of one failing row, in words."""
+    columns = [c for c in rule.columns if c in row]
+    column = "; ".join(rule.labels.get(c, c) for c in columns)
+    value = "; ".join(f"{rule.labels.get(c, c)} = {row[c]}" for c in columns)
+    where = ", ".join(
+        p
+        for p in (
+            row.get("source_file"),
+            f"row {row['source_row']}" if row.get("source_row") else None,
+            row.get("kommun_i_fil") or row.get("kommunkod"),
+        )
+        if p
+    )
+    detail = (
+        "; ".join(str(row[c]) for c in columns if row.get(c) is not None)
+        if len(columns) == 1
+        else value
+    )
+    message = (
+        f"{where}: {detail} — rule broken: {rule.text}"
+        if where
+        else f"{detail} — rule broken: {rule.text}"
+    )
+    return column, value, message
+
+
+def run_rules(frame: pl.DataFrame, rules: tuple[Rule, ...], year: int, stage: str) -> Outcome:
+    """Validate the frame with one suite holding every rule; collect each failing row."""
+    gx, batch_definition = _batch_definition()
+    keyed = frame.with_row_index("row_key")
+    suite = gx.ExpectationSuite(
+        name=f"{stage}_{year}", expectations=[expectation(r) for r in rules]
+    )
+    results, failures = [], []
+    if frame.is_empty():
+        validated = []
+    else:
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": keyed.to_pandas()})
+        validated = batch.validate(
+            suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["row_key"],
+            },
+        ).results
+    by_rule = {r.expectation_config.meta["rule"]: r for r in validated}
+    rows = keyed.to_dicts()
+    for rule in rules:
+        outcome = by_rule.get(rule.id)
+        failing = (
+            sorted({int(i["row_key"]) for i in (outcome.result.get("unexpected_index_list") or [])})
+            if outcome
+            else []
+        )
+        passed = outcome.success if outcome else True
+        results.append(
+            {
+                "bidragsar": year,
+                "stage": stage,
+                "rule_id": rule.id,
+                "severity": rule.severity,
+                "rule": rule.text,
+                "passed": passed,
+                "checked_rows": frame.height,
+                "failing_rows": len(failing),
+            }
+        )
+        for key in failing:
+            row = rows[key]
+            column, value, message = _describe(row, rule)
+            failures.append(
+                {
+                    "bidragsar": year,
+                    "stage": stage,
+                    "rule_id": rule.id,
+                    "severity": rule.severity,
+                    "rule": rule.text,
+                    "submission_id": row.get("submission_id"),
+                    "kommunkod": row.get("kommunkod"),
+                    "source_file": row.get("source_file"),
+                    "source_row": row.get("source_row"),
+                    "is_current": row.get("is_current"),
+                    "column": column,
+                    "value": value,
+                    "message": message,
+                }
+            )
+    return Outcome(
+        pl.DataFrame(results, schema=RESULT_SCHEMA), pl.DataFrame(failures, schema=FAILURE_SCHEMA)
+    )
+
+
+def combine(outcomes: list[Outcome]) -> Outcome:
+    return Outcome(
+        pl.concat([o.results for o in outcomes]), pl.concat([o.failures for o in outcomes])
+    )

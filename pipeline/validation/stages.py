@@ -1,0 +1,105 @@
+"""The validation stages of a grant year, run on a warehouse connection.
+
+1. `submissions`: every submission against the grant's rules (before the tables); reports
+   breaking an error-level rule go to quarantine and stay out of the tables.
+2. `tables`: the derived tables, their reconciliation with denominators and the ledger,
+   the Tabell 1 rule and the year-over-year plausibility (after the tables).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipeline.sqlfiles import materialize_partition
+from pipeline.validation.rules import (
+    ERROR,
+    RECONCILIATION_RULES,
+    RESPONDENT_RULES,
+    SUBMISSION_RULES,
+    TABLE_RULES,
+    YEAR_OVER_YEAR_RULES,
+)
+from pipeline.validation.run import Outcome, combine, run_rules
+from pipeline.warehouse import replace_rows
+
+QUARANTINE_DDL = """
+CREATE SCHEMA IF NOT EXISTS validated;
+CREATE TABLE IF NOT EXISTS validated.quarantine (
+    bidragsar INTEGER, submission_id VARCHAR, kommunkod VARCHAR, source_file VARCHAR,
+    source_row INTEGER, is_current BOOLEAN, reasons VARCHAR);
+"""
+
+
+def ensure_quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(QUARANTINE_DDL)
+
+
+def facts(con: duckdb.DuckDBPyConnection, model: str, year: int) -> pl.DataFrame:
+    materialize_partition(con, f"validation/{model}", year)
+    return con.sql(
+        f"SELECT * FROM validation.{model} WHERE bidragsar = $y", params={"y": year}
+    ).pl()
+
+
+def store(con: duckdb.DuckDBPyConnection, outcome: Outcome, year: int, stage: str) -> None:
+    where = {"bidragsar": year, "stage": stage}
+    replace_rows(con, "validated.results", outcome.results, where)
+    replace_rows(con, "validated.failures", outcome.failures, where)
+
+
+def quarantine(failures: pl.DataFrame) -> pl.DataFrame:
+    """Submissions that break an error-level rule, with every reason."""
+    errors = failures.filter(pl.col("severity") == ERROR, pl.col("submission_id").is_not_null())
+    return (
+        errors.group_by("bidragsar", "submission_id")
+        .agg(
+            pl.col("kommunkod").first(),
+            pl.col("source_file").first(),
+            pl.col("source_row").first(),
+            pl.col("is_current").first(),
+            reasons=pl.col("message").str.join("\n"),
+        )
+        .sort("source_file", "source_row")
+    )
+
+
+def validate_submissions(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
+    ensure_quarantine(con)
+    outcome = run_rules(facts(con, "submission_facts", year), SUBMISSION_RULES, year, "submissions")
+    store(con, outcome, year, "submissions")
+    replace_rows(con, "validated.quarantine", quarantine(outcome.failures), {"bidragsar": year})
+    return outcome
+
+
+def validate_tables(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
+    outcome = combine(
+        [
+            run_rules(facts(con, "table_facts", year), TABLE_RULES, year, "tables"),
+            run_rules(
+                facts(con, "reconciliation_facts", year), RECONCILIATION_RULES, year, "tables"
+            ),
+            run_rules(
+                facts(con, "respondent_facts", year),
+                RESPONDENT_RULES + YEAR_OVER_YEAR_RULES,
+                year,
+                "tables",
+            ),
+        ]
+    )
+    store(con, outcome, year, "tables")
+    return outcome
+
+
+def blocking_errors(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    """Why the year may not be published: error failures on current reports or tables,
+    and export files that were rejected."""
+    rows = con.execute(
+        """SELECT message FROM validated.failures
+           WHERE bidragsar = ? AND severity = 'error' AND coalesce(is_current, true)
+           UNION ALL
+           SELECT source_file || ': the file was rejected: ' || reason
+           FROM raw.export_folder_state WHERE bidragsar = ? AND status = 'rejected'""",
+        [year, year],
+    ).fetchall()
+    return [r[0] for r in rows]

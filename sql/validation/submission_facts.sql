@@ -1,0 +1,102 @@
+-- validation.submission_facts: one row per submission of the year (every version), with
+-- the facts the grant's rules are checked on. Grain: bidragsar × submission_id.
+WITH subs AS (
+    SELECT s.*, s.problem AS id_problem FROM staged.submissions AS s WHERE bidragsar = $bidragsar
+),
+money AS (
+    SELECT
+        submission_id,
+        max(value_num) FILTER (WHERE question_id = 'rekvirerat') AS rekvirerat,
+        max(value_num) FILTER (WHERE question_id = 'anvant') AS anvant,
+        max(value_num) FILTER (WHERE question_id = 'oanvant') AS oanvant,
+        max(value_num) FILTER (WHERE question_id = 'lonekostnader') AS lonekostnader,
+        max(value_num) FILTER (WHERE question_id = 'ovriga_kostnader') AS ovriga_kostnader,
+        max(value_num) FILTER (WHERE question_id = 'antal_personer') AS antal_personer,
+        min(value_num) FILTER (WHERE question_type IN ('amount', 'count')) AS smallest_amount,
+        bool_or(question_id = 'genomforande' AND option_code = 'startat') AS started,
+        bool_or(question_id = 'genomforande' AND option_code = 'forberett') AS prepared,
+        string_agg(DISTINCT column_name || ': ' || problem, '; ')
+            FILTER (WHERE problem IS NOT NULL) AS value_problems,
+        string_agg(DISTINCT column_name, '; ')
+            FILTER (WHERE question_type IN ('amount', 'count') AND value_num < 0)
+            AS negative_columns,
+        string_agg(DISTINCT column_name, '; ')
+            FILTER (WHERE question_type = 'text'
+                    AND (regexp_matches(value_text, '^\s*[=+@-]')
+                         OR regexp_matches(value_text, '<[a-zA-Z/!]')))
+            AS suspicious_text_columns
+    FROM staged.answers
+    WHERE bidragsar = $bidragsar
+    GROUP BY submission_id
+),
+-- Skip logic: every question answered that the form does not ask of this submission.
+asked AS (
+    SELECT a.submission_id, a.question_id, q.asked_if, q.header,
+           bool_or(a.value_num = 1 OR a.question_type IN ('amount', 'count', 'text')
+                   OR a.question_type = 'single') AS answered
+    FROM staged.answers AS a
+    JOIN reference.form_questions AS q USING (bidragsar, question_id)
+    WHERE a.bidragsar = $bidragsar
+    GROUP BY ALL
+),
+ticked AS (
+    SELECT submission_id, question_id || '.' || option_code AS answer
+    FROM staged.answers WHERE bidragsar = $bidragsar AND value_num = 1 AND option_code IS NOT NULL
+),
+skip_violations AS (
+    SELECT a.submission_id,
+           string_agg(a.question_id, ', ' ORDER BY a.question_id) AS not_asked_but_answered
+    FROM asked AS a JOIN money AS m USING (submission_id)
+    WHERE a.answered AND NOT CASE
+        WHEN a.asked_if = 'all' THEN true
+        WHEN a.asked_if = 'used' THEN coalesce(m.anvant, 0) > 0
+        WHEN a.asked_if = 'unused' THEN coalesce(m.oanvant, 0) > 0
+        WHEN a.asked_if = 'started' THEN coalesce(m.started, false)
+        ELSE EXISTS (SELECT 1 FROM ticked AS t
+                     WHERE t.submission_id = a.submission_id
+                       AND list_contains(string_split(a.asked_if, '|'), t.answer))
+    END
+    GROUP BY a.submission_id
+),
+exclusive_violations AS (
+    SELECT a.submission_id,
+           string_agg(DISTINCT a.question_id, ', ') AS exclusive_broken
+    FROM staged.answers AS a
+    JOIN reference.form_options AS o USING (bidragsar, question_id, option_code)
+    WHERE a.bidragsar = $bidragsar AND a.question_type = 'multiple' AND a.value_num = 1
+    GROUP BY a.submission_id, a.question_id
+    HAVING bool_or(o.exclusive) AND count(*) > 1
+),
+exclusive_per_submission AS (
+    SELECT submission_id, string_agg(exclusive_broken, ', ') AS exclusive_broken
+    FROM exclusive_violations GROUP BY submission_id
+),
+grant_year AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
+form_window AS (
+    SELECT min(opened) AS opened, max(deadline) AS deadline FROM reference.form_window
+    WHERE bidragsar = $bidragsar
+)
+SELECT
+    s.bidragsar, s.submission_id, s.kommunkod, s.kommun_i_fil, s.submitted_at, s.is_current,
+    s.source_file, s.source_row, s.id_problem, m.value_problems, m.negative_columns,
+    m.rekvirerat, m.anvant, m.oanvant, m.lonekostnader, m.ovriga_kostnader, m.antal_personer,
+    m.rekvirerat - m.oanvant AS rekvirerat_minus_oanvant,
+    m.lonekostnader + m.ovriga_kostnader AS kostnader_summa,
+    coalesce(m.started, false) AS started, coalesce(m.prepared, false) AS prepared,
+    f.belopp_kr AS fordelningsnyckel,
+    CASE WHEN g.omfordelning THEN NULL ELSE f.belopp_kr END AS tak_utan_omfordelning,
+    l.belopp_kr AS rekvirerat_enligt_reskontra,
+    CAST(round(f.belopp_kr * g.malgrupp_personer / g.anslag_kr) AS BIGINT) AS malgrupp_personer,
+    2 * CAST(round(f.belopp_kr * g.malgrupp_personer / g.anslag_kr) AS BIGINT) AS personer_tak,
+    CASE WHEN s.is_current THEN s.kommunkod END AS current_kommunkod,
+    sk.not_asked_but_answered, ex.exclusive_broken, m.suspicious_text_columns,
+    w.opened AS formular_oppnat, w.deadline AS sista_dag,
+    CAST(s.submitted_at AS DATE) AS inskickad_dag
+FROM subs AS s
+LEFT JOIN money AS m USING (submission_id)
+LEFT JOIN skip_violations AS sk USING (submission_id)
+LEFT JOIN exclusive_per_submission AS ex USING (submission_id)
+CROSS JOIN grant_year AS g
+CROSS JOIN form_window AS w
+LEFT JOIN ledger.fordelningsnyckel AS f ON f.bidragsar = s.bidragsar AND f.kommunkod = s.kommunkod
+LEFT JOIN ledger.rekvisitioner AS l ON l.bidragsar = s.bidragsar AND l.kommunkod = s.kommunkod

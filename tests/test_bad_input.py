@@ -1,0 +1,82 @@
+"""The corpus of bad export files: each has its exact outcome, and the good export beside
+it is staged untouched."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.staging_helpers import stage_and_validate
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))["files"]
+
+
+def test_the_corpus_is_complete():
+    files = {p.name for p in (CORPUS / "files").iterdir()} - {"good.csv"}
+    assert files == set(EXPECTED)
+    assert len(files) >= 25
+
+
+@pytest.fixture
+def staged(tmp_path):
+    def run(name: str):
+        folder = tmp_path / "2024"
+        folder.mkdir()
+        shutil.copy(CORPUS / "files" / "good.csv", folder)
+        shutil.copy(CORPUS / "files" / name, folder)
+        con = duckdb.connect()
+        outcomes = {Path(o.path).name: o for o in stage_and_validate(con, 2024, folder)}
+        return con, outcomes
+
+    return run
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_outcome(staged, name):
+    expected = EXPECTED[name]
+    con, outcomes = staged(name)
+    outcome = outcomes[name]
+    assert outcome.status == expected["status"], outcome.reason
+    rows_from_file = con.execute(
+        "SELECT count(*) FROM raw.return_cells WHERE source_file LIKE ?", [f"%/{name}"]
+    ).fetchall()[0][0]
+    if expected["status"] == "rejected":
+        assert expected["reason"] in outcome.reason
+        assert rows_from_file == 0  # nothing of a rejected file is half-loaded
+        assert outcome.path.endswith(name)
+    else:
+        failures = con.execute(
+            "SELECT rule_id, severity, message, source_row FROM validated.failures "
+            "WHERE source_file LIKE ? ORDER BY rule_id",
+            [f"%/{name}"],
+        ).fetchall()
+        assert sorted({r[0] for r in failures if r[1] == "error"}) == expected.get("errors", [])
+        assert sorted({r[0] for r in failures if r[1] == "warning"}) == expected.get("warnings", [])
+        for _rule, _severity, message, row in failures:
+            assert name in message and "row 2" in message and row == 2  # file and row named
+        if "message" in expected:
+            assert any(expected["message"] in r[2] for r in failures)
+        quarantined = con.execute(
+            "SELECT count(*) FROM validated.quarantine WHERE source_file LIKE ?", [f"%/{name}"]
+        ).fetchall()[0][0]
+        assert quarantined == (1 if expected.get("errors") else 0)
+        if "duplicates" in expected:
+            current = con.execute(
+                "SELECT count(*), sum(is_current::INT) FROM staged.submissions "
+                "WHERE source_file LIKE ?",
+                [f"%/{name}"],
+            ).fetchall()[0]
+            assert current == (expected["duplicates"], 1)
+    # The good export beside it is untouched: both its reports staged, current, clean.
+    good = con.execute(
+        """SELECT s.kommunkod, s.is_current, q.submission_id IS NULL AS clean
+           FROM staged.submissions s LEFT JOIN validated.quarantine q USING (submission_id)
+           WHERE s.source_file LIKE '%/good.csv' ORDER BY s.kommunkod"""
+    ).fetchall()
+    assert good == [("0180", True, True), ("0980", True, True)]
+    assert outcomes["good.csv"].status == "loaded"
