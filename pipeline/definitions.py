@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import ledger, reference, returns, tables, validation
+from pipeline.assets import ledger, reference, report, returns, tables, validation
 from pipeline.warehouse import Warehouse
 
-ALL_ASSETS = [*dg.load_assets_from_modules([reference, ledger, returns, tables, validation])]
+ALL_ASSETS = [
+    *dg.load_assets_from_modules([reference, ledger, returns, tables, validation, report])
+]
 
 reference_job = dg.define_asset_job(
     "reference_job",

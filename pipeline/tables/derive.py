@@ -85,7 +85,7 @@ def derive_table(
     ).with_columns(col_id=pl.col("col_id") + col_suffix)
     figure = (
         (pl.lit(f"{spec.id}.") + pl.col("row_id"))
-        if spec.id == "text"
+        if list(spec.columns) == ["varde"]
         else (pl.lit(f"{spec.id}.") + pl.col("row_id") + pl.lit(".") + pl.col("col_id"))
     )
     df = df.with_columns(

@@ -20,9 +20,10 @@ def plain_number(value: pl.Expr) -> pl.Expr:
     )
 
 
-def wide_table(cells: pl.DataFrame) -> pl.DataFrame:
+def wide_table(cells: pl.DataFrame, as_text: bool = True) -> pl.DataFrame:
     """One table as printed: a row per row label, a column per column label."""
-    cells = cells.with_columns(value=plain_number(pl.col("value")))
+    if as_text:
+        cells = cells.with_columns(value=plain_number(pl.col("value")))
     order = cells.select("col_label", "col_order").unique().sort("col_order")["col_label"]
     wide = cells.pivot(
         on="col_label",

@@ -238,6 +238,31 @@ YEAR_OVER_YEAR_RULES: tuple[Rule, ...] = (
 )
 
 
+# How the published report names each rule (Swedish).
+RULES_SV: dict[str, str] = {
+    "identifierad": "Rapporten har svars-ID, läsbar tidpunkt och en kommun i kommunregistret",
+    "varden_lasbara": "Belopp och antal är heltal, kryss är 1 eller 0, val är ett av svarsalternativen",
+    "belopp_ej_negativa": "Belopp och antal är inte negativa",
+    "oanvant_hogst_rekvirerat": "Oanvänt belopp är högst det rekvirerade",
+    "rekvirerat_hogst_nyckel": "Rekvirerat belopp är högst fördelningsnyckeln",
+    "anvant_ar_rekvirerat_minus_oanvant": "Använt belopp är rekvirerat minus oanvänt",
+    "kostnader_summerar": "Lönekostnader och övriga kostnader summerar till använt belopp",
+    "hoppregler": "Rapporten besvarar bara frågor som ställs till den",
+    "uteslutande_alternativ": "Ett nej-alternativ kombineras inte med andra svar",
+    "rekvirerat_som_i_reskontran": "Rekvirerat belopp stämmer med reskontran",
+    "en_aktuell_per_kommun": "En aktuell rapport per kommun och år",
+    "inskickad_efter_oppning": "Rapporten skickades in efter att formuläret öppnat",
+    "inskickad_i_tid": "Rapporten kom in senast sista dag",
+    "personer_rimligt": "Antalet personer är högst dubbla målgruppen i kommunen",
+    "fritext_utan_kod": "Fritext innehåller ingen kod eller formel",
+    "andelar_mellan_0_och_100": "Andelar ligger mellan 0 och 100",
+    "antal_hogst_namnaren": "Inget antal överstiger sin nämnare",
+    "summor_stammer": "Tabellerna summerar till sina nämnare och till reskontran",
+    "tabell1_regel": "Tabell 1 räknar under 0,5 procent oanvänt som hela bidraget använt",
+    "rimlig_forandring": "Antalet personer ändras högst fyrfaldigt från föregående år",
+}
+
+
 def expectation(rule: Rule) -> Callable[..., Any]:
     """The Great Expectations expectation object of a rule (GE imported lazily: ~6 s)."""
     import great_expectations as gx

@@ -26,6 +26,9 @@ prev_money AS (
            sum(antal_personer) AS personer
     FROM prev
 ),
+questions AS (
+    SELECT question_id FROM reference.form_questions WHERE bidragsar = $bidragsar
+),
 option_count AS (
     SELECT question_id, option_code, count(*) AS k FROM answers GROUP BY ALL
 ),
@@ -70,28 +73,38 @@ figures (row_order, row_id, value, denominator, unit, row_label) AS (
         FROM money
     UNION ALL SELECT 22, 'fristaende_aktor', coalesce(sum(k), 0), NULL, 'kommuner', NULL
         FROM opt WHERE id IN ('regi.delvis_fristaende', 'regi.fristaende')
+        HAVING 'regi' IN (SELECT * FROM questions)
     UNION ALL SELECT 23, 'fristaende_aktor_allt', coalesce(sum(k), 0), NULL, 'kommuner', NULL
         FROM opt WHERE id = 'regi.fristaende'
+        HAVING 'regi' IN (SELECT * FROM questions)
     UNION ALL SELECT 24, 'enskilda_samtal_andel', pct(coalesce(sum(k), 0), any_value(started)),
         any_value(started), 'procent', NULL
         FROM opt, money WHERE id = 'samtalsform.enskilt'
+        HAVING 'samtalsform' IN (SELECT * FROM questions)
     UNION ALL SELECT 25, 'hembesok_andel', pct(coalesce(sum(k), 0), any_value(started)),
         any_value(started), 'procent', NULL
         FROM opt, money WHERE id = 'samtalsplats.hembesok'
+        HAVING 'samtalsplats' IN (SELECT * FROM questions)
     UNION ALL SELECT 26, 'metod_nagon', started - coalesce(max(k), 0), started, 'kommuner', NULL
         FROM money LEFT JOIN opt ON id = 'metoder.ingen' GROUP BY started
+        HAVING 'metoder' IN (SELECT * FROM questions)
     UNION ALL SELECT 27, 'syfte_uppnatt_andel', pct(coalesce(sum(k), 0), any_value(used)),
         any_value(used), 'procent', NULL
         FROM opt, money WHERE id IN ('syfte_uppnatt.hog', 'syfte_uppnatt.ganska_hog')
+        HAVING 'syfte_uppnatt' IN (SELECT * FROM questions)
     UNION ALL SELECT 28, 'resultat_uppnatt_andel', pct(coalesce(sum(k), 0), any_value(used)),
         any_value(used), 'procent', NULL
         FROM opt, money WHERE id IN ('resultat_uppnatt.hog', 'resultat_uppnatt.ganska_hog')
+        HAVING 'resultat_uppnatt' IN (SELECT * FROM questions)
     UNION ALL SELECT 30 + o.position, 'vidareutveckling_' || o.option_code,
         pct(coalesce(k, 0), started), started, 'procent', o.option_label
         FROM reference.form_options AS o CROSS JOIN money
         LEFT JOIN opt ON id = 'vidareutveckling.' || o.option_code
         WHERE o.bidragsar = $bidragsar AND o.question_id = 'vidareutveckling'
           AND NOT o.exclusive AND o.option_code <> 'annat'
+          AND o.question_id IN (SELECT * FROM questions)
+          AND EXISTS (SELECT 1 FROM reference.form_questions WHERE bidragsar = $bidragsar
+                      AND question_id = 'vidareutveckling' AND question_type = 'multiple')
     UNION ALL SELECT 40, 'region_hogst_andel', value, NULL, 'procent', row_label
         FROM (SELECT * FROM regions ORDER BY value DESC, denominator DESC LIMIT 1)
     UNION ALL SELECT 41, 'region_lagst_andel', value, NULL, 'procent', row_label

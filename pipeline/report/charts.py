@@ -1,0 +1,291 @@
+"""Charts with plotnine, drawn from the derived tables before the render. Each chart has
+alt text written from its data."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+from plotnine import (
+    aes,
+    coord_equal,
+    coord_flip,
+    element_blank,
+    element_text,
+    geom_col,
+    geom_polygon,
+    geom_text,
+    ggplot,
+    labs,
+    position_dodge,
+    scale_fill_gradient,
+    scale_fill_manual,
+    scale_y_continuous,
+    theme,
+    theme_minimal,
+)
+
+from pipeline.config import ASSETS_DIR
+from pipeline.report.swedish import in_table, in_text
+
+BLUE, LIGHT, DARK = "#2b6c9e", "#cfe0ee", "#123a5a"
+GEOJSON = ASSETS_DIR / "geo" / "lan_sweref99tm.geojson"
+BASE = theme_minimal(base_size=10) + theme(
+    panel_grid_major_y=element_blank(),
+    panel_grid_minor=element_blank(),
+    axis_title_y=element_blank(),
+    plot_title=element_text(size=11, weight="bold"),
+    legend_position="bottom",
+    legend_title=element_blank(),
+    figure_size=(6.5, 3.2),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    table_id: str
+    title: str
+    draw: Callable[[pl.DataFrame, str], tuple[ggplot, str]]  # → plot, alt text
+
+
+def wrap(label: str, width: int = 42) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _ordered(labels: list[str]) -> pd.Categorical:
+    return pd.Categorical(labels, categories=list(dict.fromkeys(reversed(labels))), ordered=True)
+
+
+def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
+    """One bar per row: the share of the population (column 'andel')."""
+    rows = cells.filter(pl.col("col_id") == "andel").sort("row_order")
+    labels = [wrap(r) for r in rows["row_label"]]
+    df = pd.DataFrame(
+        {
+            "label": _ordered(labels),
+            "value": rows["value"].to_list(),
+            "text": [in_text(v, "procent") for v in rows["value"]],
+        }
+    )
+    n = rows["denominator"][0]
+    plot = (
+        ggplot(df, aes("label", "value"))
+        + geom_col(fill=BLUE, width=0.7)
+        + geom_text(aes(label="text"), ha="left", nudge_y=1.5, size=8)
+        + coord_flip()
+        + scale_y_continuous(limits=(0, 110), breaks=range(0, 101, 20))
+        + labs(y=f"Andel kommuner (%), n = {n}")
+        + BASE
+        + theme(figure_size=(6.5, max(2.2, 0.42 * len(labels) + 0.9)))
+    )
+    alt = (
+        f"Liggande stapeldiagram, {title.lower()}, andel av {n} kommuner: "
+        + "; ".join(
+            f"{label} {in_text(v, 'procent')}"
+            for label, v in zip(rows["row_label"], rows["value"], strict=True)
+        )
+        + "."
+    )
+    return plot, alt
+
+
+def year_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
+    """Shares per row, one bar per year (Tabell 4)."""
+    rows = cells.filter(pl.col("col_id").str.starts_with("andel")).sort("row_order", "data_year")
+    labels = list(dict.fromkeys(rows["row_label"]))
+    df = pd.DataFrame(
+        {
+            "label": pd.Categorical(rows["row_label"], categories=labels),
+            "year": rows["data_year"].cast(pl.String).to_list(),
+            "value": rows["value"].to_list(),
+            "text": [in_text(v, "procent") for v in rows["value"]],
+        }
+    )
+    years = sorted(set(df["year"]))
+    plot = (
+        ggplot(df, aes("label", "value", fill="year"))
+        + geom_col(position=position_dodge(width=0.8), width=0.75)
+        + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
+        + scale_fill_manual(values=[LIGHT, BLUE][-len(years) :])
+        + scale_y_continuous(limits=(0, 100))
+        + labs(x="", y="Andel (%)")
+        + BASE
+    )
+    alt = (
+        f"Stapeldiagram, {title.lower()}: "
+        + "; ".join(
+            f"{r['row_label']} {r['data_year']}: {in_text(r['value'], 'procent')} av "
+            f"{r['denominator']}"
+            for r in rows.iter_rows(named=True)
+        )
+        + "."
+    )
+    return plot, alt
+
+
+def money_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
+    """Requisitioned and used per grant year, in millions of kronor (Tabell 2)."""
+    wide = {(r["row_id"], r["col_id"]): r["value"] for r in cells.iter_rows(named=True)}
+    years = sorted({r for r, _ in wide})
+    records = []
+    for y in years:
+        used = wide[(y, "rekvirerat")] - wide[(y, "oanvant")]
+        records += [(y, "Rekvirerat", wide[(y, "rekvirerat")] / 1e6), (y, "Använt", used / 1e6)]
+    df = pd.DataFrame(records, columns=["year", "kind", "mkr"])
+    df["kind"] = pd.Categorical(df["kind"], categories=["Rekvirerat", "Använt"])
+    df["text"] = [in_table(round(v, 1), "mkr") for v in df["mkr"]]
+    plot = (
+        ggplot(df, aes("year", "mkr", fill="kind"))
+        + geom_col(position=position_dodge(width=0.8), width=0.75)
+        + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
+        + scale_fill_manual(values=[LIGHT, BLUE])
+        + labs(x="", y="Mkr")
+        + BASE
+    )
+    alt = (
+        f"Stapeldiagram, {title.lower()}: "
+        + "; ".join(
+            f"{y}: rekvirerat {in_text(round(wide[(y, 'rekvirerat')] / 1e6, 1), 'mkr')}, använt "
+            f"{in_text(round((wide[(y, 'rekvirerat')] - wide[(y, 'oanvant')]) / 1e6, 1), 'mkr')}"
+            for y in years
+        )
+        + "."
+    )
+    return plot, alt
+
+
+def count_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
+    """Counts per row (Tabell 1)."""
+    rows = cells.filter(pl.col("col_id") == "antal").sort("row_order")
+    df = pd.DataFrame(
+        {
+            "label": _ordered([wrap(r, 30) for r in rows["row_label"]]),
+            "value": rows["value"].to_list(),
+            "text": [in_table(v, "kommuner") for v in rows["value"]],
+        }
+    )
+    n = rows["denominator"][0]
+    plot = (
+        ggplot(df, aes("label", "value"))
+        + geom_col(fill=BLUE, width=0.7)
+        + geom_text(aes(label="text"), ha="left", nudge_y=n * 0.01, size=8)
+        + coord_flip()
+        + scale_y_continuous(limits=(0, n * 1.1))
+        + labs(y=f"Antal kommuner (N = {n})")
+        + BASE
+        + theme(figure_size=(6.5, 2.2))
+    )
+    alt = (
+        f"Liggande stapeldiagram, {title.lower()}, av {n} kommuner: "
+        + "; ".join(
+            f"{label} {in_table(v, 'kommuner')}"
+            for label, v in zip(rows["row_label"], rows["value"], strict=True)
+        )
+        + "."
+    )
+    return plot, alt
+
+
+def county_shapes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Polygons (one group per ring) and a label point per county, from SCB's shapes."""
+    features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
+    rings, centres = [], []
+    for f in features:
+        code = f["properties"]["lan_kod"]
+        geom = f["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        biggest = max((p[0] for p in polygons), key=len)
+        for i, polygon in enumerate(polygons):
+            for x, y in polygon[0]:
+                rings.append((code, f"{code}-{i}", x, y))
+        xs, ys = zip(*biggest, strict=True)
+        centres.append((code, sum(xs) / len(xs), sum(ys) / len(ys)))
+    return (
+        pd.DataFrame(rings, columns=["lan_kod", "ring", "x", "y"]),
+        pd.DataFrame(centres, columns=["lan_kod", "cx", "cy"]),
+    )
+
+
+def region_map(
+    cells: pl.DataFrame, title: str, column: str, unit: str, legend: str
+) -> tuple[ggplot, str]:
+    rows = cells.filter(pl.col("col_id") == column, pl.col("row_id") != "riket")
+    values = dict(zip(rows["row_id"], rows["value"], strict=True))
+    names = dict(zip(rows["row_id"], rows["row_label"], strict=True))
+    shapes, centres = county_shapes()
+    shapes["value"] = shapes["lan_kod"].map(values)
+    centres["text"] = [in_text(values.get(c), unit) for c in centres["lan_kod"]]
+    plot = (
+        ggplot()
+        + geom_polygon(shapes, aes("x", "y", group="ring", fill="value"), color="white", size=0.2)
+        + geom_text(centres, aes("cx", "cy", label="text"), size=7, color=DARK)
+        + scale_fill_gradient(low="#e7eff6", high=BLUE, name=legend)
+        + coord_equal()
+        + labs(caption="Kartunderlag: SCB")
+        + BASE
+        + theme(
+            axis_text=element_blank(),
+            axis_title=element_blank(),
+            panel_grid_major=element_blank(),
+            figure_size=(5.0, 8.0),
+            legend_position="right",
+        )
+    )
+    ordered = rows.sort("row_order")
+    alt = (
+        f"Karta över Sveriges regioner, {title.lower()}: "
+        + "; ".join(f"{names[r]} {in_text(values[r], unit)}" for r in ordered["row_id"])
+        + "."
+    )
+    return plot, alt
+
+
+CHARTS = [
+    Chart("diagram_tabell1", "tabell1", "Användning av bidraget", count_bars),
+    Chart("diagram_tabell2", "tabell2", "Rekvirerat och använt per bidragsår", money_bars),
+    Chart("diagram_tabell3", "tabell3", "Målgrupper", share_bars),
+    Chart("diagram_tabell4", "tabell4", "Starta, utöka eller förbättra", year_bars),
+    Chart("diagram_tabell7", "tabell7", "Etablerade metoder", share_bars),
+    Chart("diagram_bilaga1_tabell3", "bilaga1_tabell3", "Sätt att nå ut till äldre", share_bars),
+    Chart(
+        "karta_bilaga2",
+        "bilaga2",
+        "Andel kommuner som använt hela eller delar av bidraget",
+        lambda cells, title: region_map(cells, title, "andel", "procent", "Andel (%)"),
+    ),
+    Chart(
+        "karta_rackvidd",
+        "rackvidd",
+        "Personer som nåtts per 1 000 i målgruppen",
+        lambda cells, title: region_map(cells, title, "per_1000", "per 1 000", "Per 1 000"),
+    ),
+]
+
+
+def draw_charts(cells: pl.DataFrame, out_dir: Path) -> dict[str, dict[str, str]]:
+    """Draw every chart whose table exists; returns id → {path, alt, title, table_id}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    drawn = {}
+    for chart in CHARTS:
+        mine = cells.filter(pl.col("table_id") == chart.table_id)
+        if mine.is_empty():
+            continue
+        plot, alt = chart.draw(mine, chart.title)
+        path = out_dir / f"{chart.id}.png"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plot.save(path, dpi=150, verbose=False, metadata={"Software": None})
+        drawn[chart.id] = {
+            "path": path.name,
+            "alt": alt,
+            "title": chart.title,
+            "table_id": chart.table_id,
+        }
+    return drawn

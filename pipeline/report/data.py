@@ -1,0 +1,328 @@
+"""The report's data file: every figure formatted, every table laid out, every chart and
+fact the report source refers to by id. The render only places them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipeline.config import RAW_DIR, REPORT_DIR
+from pipeline.report.swedish import NBSP, in_table, in_text
+from pipeline.tables.spec import TableSpec, table_specs
+from pipeline.validation.rules import RULES_SV
+
+TRACE_PAGE = "sparbarhet.html"
+TITLE = "Statsbidrag för att motverka ensamhet bland äldre genom hälsosamtal"
+# Row labels of text figures that rest on the real money figures when the year's money is
+# real (the rest rest on the answers, which are synthetic).
+MONEY_TEXT = {
+    "anslag_kr",
+    "mottagare",
+    "rekvirerat_kr",
+    "rekvirerat_mkr",
+    "rekvirerat_andel_av_anslag",
+    "ej_rekvirerat_kr",
+    "ej_rekvirerat_mkr",
+    "anvant_kr",
+    "anvant_andel",
+    "oanvant_kr",
+    "oanvant_mkr",
+    "oanvant_andel",
+    "anvant_helt_eller_delvis",
+    "kommuner_aterbetalar",
+    "kommuner_aterbetalar_allt",
+    "aterbetalas_statskassan_kr",
+    "region_hogst_andel",
+    "region_lagst_andel",
+    "foregaende_ar_mottagare",
+}
+REAL_FACTS = {
+    "bidragsar",
+    "foregaende_bidragsar",
+    "rekvisition_sista_dag",
+    "anvandning_fran",
+    "anvandning_till",
+    "redovisning_regeringen",
+}
+TYPST_PREAMBLE = """#set text(font: "DejaVu Sans", lang: "sv", size: 9.5pt, hyphenate: false)
+#set par(justify: false, leading: 0.62em)
+#set page(numbering: "1", margin: (x: 2.2cm, y: 2.4cm))
+#show heading: set text(fill: rgb("#123a5a"))
+#show figure: set block(breakable: true)
+#set figure(numbering: none)
+#show figure.where(kind: table): set figure.caption(position: top)
+#show table.cell.where(y: 0): set text(weight: "bold")
+#set table(stroke: (x, y) => if y == 0 { (bottom: 1pt + rgb("#2b6c9e")) } else { (bottom: 0.4pt + rgb("#dde5ec")) })
+"""
+
+
+def money_is_real(year: int) -> bool:
+    """Per-municipality money is real for years whose follow-up published it."""
+    return (RAW_DIR / "published" / str(year) / "bilaga1_tabell1.csv").exists()
+
+
+def is_synthetic(spec: TableSpec, row_id: str, year: int) -> bool:
+    if spec.basis == "answers":
+        return True
+    if spec.id == "rapportdata":
+        return row_id not in REAL_FACTS
+    if spec.id == "text":
+        return not (row_id in MONEY_TEXT and money_is_real(year))
+    return not money_is_real(year)
+
+
+def figures(cells: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
+    specs = {s.id: s for s in table_specs()}
+    out = {}
+    for r in cells.iter_rows(named=True):
+        out[r["figure_id"]] = {
+            "text": in_text(r["value"], r["unit"]),
+            "cell": in_table(r["value"], r["unit"]),
+            "label": r["row_label"],
+            "anchor": r["figure_id"],
+            "table": r["table_id"],
+            "synthetic": is_synthetic(specs[r["table_id"]], r["row_id"], year),
+        }
+    return out
+
+
+def column_headers(cells: pl.DataFrame) -> list[str]:
+    """Column labels, with the population size where every cell of a column shares it."""
+    headers = []
+    for (label, unit), col in cells.group_by(["col_label", "unit"], maintain_order=True):
+        del unit
+        dens = col["denominator"].drop_nulls().unique()
+        kinds = set(col["unit"])
+        if len(dens) == 1 and kinds <= {"kommuner", "procent"}:
+            label = f"{label} (n{NBSP}={NBSP}{in_table(dens[0], 'kommuner')})"
+        headers.append(label)
+    return headers
+
+
+def layout_table(
+    spec: TableSpec, cells: pl.DataFrame, year: int, synthetic: bool
+) -> dict[str, Any]:
+    cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order")
+    header_cells = [cells.filter(pl.col("col_id") == c) for c in cols["col_id"]]
+    headers = [column_headers(h)[0] for h in header_cells]
+    by_key = {(r["row_id"], r["col_id"]): r for r in cells.iter_rows(named=True)}
+    rows = []
+    for row in (
+        cells.select("row_order", "row_id", "row_label")
+        .unique()
+        .sort("row_order")
+        .iter_rows(named=True)
+    ):
+        line = [{"text": row["row_label"] or ""}]
+        for col_id in cols["col_id"]:
+            cell = by_key.get((row["row_id"], col_id))
+            line.append(
+                {"text": in_table(cell["value"], cell["unit"]), "ref": cell["figure_id"]}
+                if cell
+                else {"text": ""}
+            )
+        rows.append(line)
+    years = sorted(set(cells["data_year"]))
+    notes = [n for n in (spec.note,) if n]
+    if synthetic:
+        notes.append("Bygger på syntetiska svar (se Om underlaget).")
+    notes.append(f"Källa: {spec.source_text(years)}")
+    return {
+        "caption": f"{spec.number}. {spec.title}",
+        "header": ["", *headers],
+        "rows": rows,
+        "notes": notes,
+        "widths": widths(len(headers) + 1),
+        "aligns": ["left"] + ["right"] * len(headers),
+    }
+
+
+def widths(n: int) -> list[float]:
+    """The label column takes the most room; numbers share the rest."""
+    label = 0.32 if n > 4 else 0.4 if n > 3 else 0.5
+    return [label] + [(1 - label) / (n - 1)] * (n - 1)
+
+
+def breakable(text: str) -> str:
+    """Let long file paths break after / _ - (zero-width spaces)."""
+    for ch in "/_-":
+        text = text.replace(ch, ch + "\u200b")
+    return text
+
+
+def listing(
+    caption: str,
+    header: list[str],
+    rows: list[list[Any]],
+    empty: str,
+    notes: list[str],
+    widths: list[float] | None = None,
+) -> dict[str, Any]:
+    """A table of records that are not published figures (quality listings)."""
+    cells = [[{"text": "" if v is None else breakable(str(v))} for v in row] for row in rows]
+    if not cells:
+        cells = [[{"text": empty}] + [{"text": ""} for _ in header[1:]]]
+    return {
+        "caption": caption,
+        "header": header,
+        "rows": cells,
+        "notes": notes,
+        "widths": widths or [1 / len(header)] * len(header),
+        "aligns": ["left"] * len(header),
+    }
+
+
+def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str, Any]]:
+    def rows(sql: str) -> list[tuple]:
+        return con.execute(sql, [year]).fetchall()
+
+    late = rows("""SELECT k.kommun_namn, strftime(s.submitted_at, '%Y-%m-%d %H:%M'),
+                          s.source_file
+                   FROM staged.submissions s JOIN reference.form_window w USING (bidragsar)
+                   LEFT JOIN reference.kommuner k USING (kommunkod)
+                   WHERE s.bidragsar = ? AND CAST(s.submitted_at AS DATE) > w.deadline
+                   ORDER BY s.submitted_at""")
+    warnings = [
+        (RULES_SV[r[0]], *r[1:])
+        for r in rows(
+            """SELECT f.rule_id, coalesce(k.kommun_namn, f.kommunkod), f.value,
+                  f.source_file || ', rad ' || f.source_row
+           FROM validated.failures f LEFT JOIN reference.kommuner k USING (kommunkod)
+           WHERE f.bidragsar = ? AND f.severity = 'warning' AND f.rule_id <> 'inskickad_i_tid'
+           ORDER BY f.rule_id, f.source_file, f.source_row"""
+        )
+    ]
+    quarantine = [
+        (
+            *r[:4],
+            "; ".join(
+                f"{RULES_SV[rule]} ({value})" for rule, value in zip(r[4], r[5], strict=True)
+            ),
+        )
+        for r in rows("""
+        SELECT q.submission_id, q.source_file, q.source_row,
+               CASE WHEN q.is_current THEN 'ja' ELSE 'nej, ersatt' END,
+               list(f.rule_id ORDER BY f.rule_id), list(f.value ORDER BY f.rule_id)
+        FROM validated.quarantine q JOIN validated.failures f
+          ON f.bidragsar = q.bidragsar AND f.submission_id = q.submission_id
+         AND f.severity = 'error'
+        WHERE q.bidragsar = ? GROUP BY ALL ORDER BY q.source_file, q.source_row""")
+    ]
+    rejected = rows("""SELECT source_file, reason FROM raw.export_folder_state
+                       WHERE bidragsar = ? AND status = 'rejected' ORDER BY source_file""")
+    return {
+        "kvalitet_sena": listing(
+            "Återrapporter som kom in efter sista dag",
+            ["Kommun", "Inskickad", "Fil"],
+            late,
+            "Inga",
+            ["Sena rapporter ingår i tabellerna."],
+            [0.25, 0.25, 0.5],
+        ),
+        "kvalitet_varningar": listing(
+            "Varningar från valideringen",
+            ["Regel", "Kommun", "Värden", "Fil och rad"],
+            warnings,
+            "Inga",
+            [],
+            [0.3, 0.17, 0.23, 0.3],
+        ),
+        "kvalitet_karantan": listing(
+            "Återrapporter i karantän",
+            ["Svars-ID", "Fil", "Rad", "Aktuell", "Skäl"],
+            quarantine,
+            "Inga",
+            ["En rapport i karantän ingår inte i tabellerna förrän den har rättats."],
+            [0.12, 0.3, 0.06, 0.12, 0.4],
+        ),
+        "kvalitet_avvisade": listing(
+            "Avvisade exportfiler", ["Fil", "Skäl"], rejected, "Inga", [], [0.4, 0.6]
+        ),
+    }
+
+
+def trace_summary(cells: pl.DataFrame, lineage_counts: dict[str, int]) -> dict[str, Any]:
+    """Per table, how many figures and source rows stand behind it, and how to trace one."""
+    specs = {s.id: s for s in table_specs()}
+    rows = []
+    for (table_id,), group in cells.group_by("table_id", maintain_order=True):
+        spec = specs[table_id]
+        rows.append(
+            [
+                spec.number,
+                spec.title,
+                in_table(group.height, "kommuner"),
+                in_table(lineage_counts.get(table_id, 0), "kommuner"),
+            ]
+        )
+    return listing(
+        "Spårbarhet: källrader bakom varje tabell",
+        ["Tabell", "Innehåll", "Siffror", "Källrader"],
+        rows,
+        "Inga",
+        [
+            "Varje siffra kan spåras till de återrapportrader den bygger på med "
+            "kommandot: python -m pipeline trace <figur-id> (lista: trace --list). "
+            "I HTML-versionen är varje siffra en länk till sin spårning."
+        ],
+    )
+
+
+def report_data(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    charts: dict[str, dict[str, str]],
+    version: str,
+    lineage_counts: dict[str, int],
+) -> dict[str, Any]:
+    cells = con.sql(
+        "SELECT * FROM tables.cells WHERE bidragsar = $y ORDER BY table_id, row_order, col_order",
+        params={"y": year},
+    ).pl()
+    figs = figures(cells, year)
+    specs = {s.id: s for s in table_specs()}
+    tables = {}
+    for (table_id,), group in cells.group_by("table_id", maintain_order=True):
+        if table_id in ("text", "rapportdata"):
+            continue
+        spec = specs[table_id]
+        tables[table_id] = layout_table(spec, group, year, is_synthetic(spec, "", year))
+    tables.update(quality_tables(con, year))
+    tables["sparbarhet"] = trace_summary(cells, lineage_counts)
+    commentary = REPORT_DIR / "kommentarer" / f"{year}.md"
+    from pipeline.report.charts import CHARTS
+
+    absent = {s.id: True for s in table_specs() if s.id not in tables}
+    absent |= {c.id: True for c in CHARTS if c.id not in charts}
+    data_per = figs["rapportdata.data_per"]["text"]
+    return {
+        "meta": {
+            "title": TITLE,
+            "subtitle": f"Uppföljning av bidragsåret {year}",
+            "date": f"Data per {data_per}",
+            "version": version,
+            "year": str(year),
+        },
+        "figures": figs,
+        "tables": tables,
+        "charts": {
+            cid: {"path": c["path"], "alt": c["alt"], "caption": f"Diagram: {c['title']}."}
+            for cid, c in charts.items()
+        },
+        "commentary": str(commentary) if commentary.exists() else None,
+        "trace_page": TRACE_PAGE,
+        "absent": absent,
+        "typst_preamble": TYPST_PREAMBLE,
+    }
+
+
+def write_report_data(data: dict[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
+    return path

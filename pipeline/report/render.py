@@ -1,0 +1,86 @@
+"""Render report/rapport.qmd to HTML and PDF: with Quarto when it is on the PATH, otherwise
+with the pandoc and Typst shipped in the pypandoc-binary and typst wheels. Both paths run
+the same Lua filter (report/siffror.lua) over the same source."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import ASSETS_DIR, REPORT_DIR
+
+SOURCE = REPORT_DIR / "rapport.qmd"
+FILTER = REPORT_DIR / "siffror.lua"
+CSS = ASSETS_DIR / "report.css"
+FONTS = ASSETS_DIR / "fonts"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: Path
+    pdf: Path
+    engine: str
+
+
+def render(
+    work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path, engine: str | None = None
+) -> Rendered:
+    """Render into work_dir (which holds the charts), then move the outputs in place."""
+    engine = engine or ("quarto" if shutil.which("quarto") else "pandoc")
+    if engine == "quarto":
+        return _quarto(work_dir, data_path, html_out, pdf_out)
+    return _pandoc(work_dir, data_path, html_out, pdf_out)
+
+
+def _pandoc(work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path) -> Rendered:
+    import pypandoc
+    import typst
+
+    common = [
+        "--standalone",
+        f"--lua-filter={FILTER}",
+        f"--metadata=report-data:{data_path}",
+        f"--resource-path={work_dir}",
+        "--toc",
+        "--toc-depth=2",
+    ]
+    html_tmp = work_dir / "rapport.html"
+    pypandoc.convert_file(
+        str(SOURCE),
+        "html5",
+        format="markdown",
+        outputfile=str(html_tmp),
+        extra_args=[*common, "--embed-resources", f"--css={CSS}"],
+    )
+    typ = work_dir / "rapport.typ"
+    pypandoc.convert_file(
+        str(SOURCE), "typst", format="markdown", outputfile=str(typ), extra_args=common
+    )
+    pdf_tmp = work_dir / "rapport.pdf"
+    typst.compile(str(typ), output=str(pdf_tmp), font_paths=[str(FONTS)], root=str(work_dir))
+    return Rendered(_place(html_tmp, html_out), _place(pdf_tmp, pdf_out), "pandoc+typst")
+
+
+def _quarto(work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path) -> Rendered:
+    env = {**os.environ, "HALSOSAMTAL_REPORT_DATA": str(data_path)}
+    staged = work_dir / "quarto"
+    shutil.copytree(REPORT_DIR, staged, dirs_exist_ok=True)
+    for chart in work_dir.glob("*.png"):
+        shutil.copy(chart, staged)
+    for fmt in ("html", "typst"):
+        subprocess.run(
+            ["quarto", "render", "rapport.qmd", "--to", fmt], cwd=staged, env=env, check=True
+        )
+    return Rendered(
+        _place(staged / "rapport.html", html_out), _place(staged / "rapport.pdf", pdf_out), "quarto"
+    )
+
+
+def _place(produced: Path, target: Path) -> Path:
+    """Move an output into place atomically: readers never see a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(produced, target)
+    return target

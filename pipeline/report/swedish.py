@@ -1,0 +1,62 @@
+"""Swedish number format, used everywhere in the report and the workbook's labels.
+
+House style: a no-break space groups thousands ("85 906 462"), a decimal comma ("85,9"),
+a no-break space before the per cent sign ("83 %").
+"""
+
+from __future__ import annotations
+
+NBSP = "\u00a0"
+
+UNIT_WORDS = {"kr": "kronor", "mkr": "miljoner kronor", "procent": "%"}
+
+
+def number(value: float | int | None, decimals: int | None = None) -> str:
+    """85906462 → '85 906 462'; 85.9 → '85,9'; None → '–'."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def date(value: float | int) -> str:
+    """A date coded YYYYMMDD as Swedish prose: 20240603 → '3 juni 2024'."""
+    code = int(value)
+    return f"{code % 100} {MONTHS[code // 100 % 100 - 1]} {code // 10000}"
+
+
+def in_text(value: float | int | None, unit: str) -> str:
+    """A figure as the running text prints it: '83 %', '85 906 462 kronor', '247'."""
+    if value is not None and unit == "datum":
+        return date(value)
+    if value is not None and unit == "år":
+        return str(int(value))
+    decimals = 1 if unit == "mkr" or unit == "per 1 000" else None
+    text = number(value, decimals)
+    word = UNIT_WORDS.get(unit)
+    return f"{text}{NBSP}{word}" if word else text
+
+
+def in_table(value: float | int | None, unit: str) -> str:
+    """A figure as a table cell prints it: the unit stands in the column header."""
+    if value is not None and unit in ("datum", "år"):
+        return in_text(value, unit)
+    return number(value, 1 if unit in ("mkr", "per 1 000") else None)

@@ -1,0 +1,1 @@
+"""Lineage: every figure traced back to the source rows that made it."""
