@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.config import RAW_DIR, REPORT_DIR
+from pipeline.config import ASSETS_DIR, RAW_DIR, REPORT_DIR
 from pipeline.report.swedish import NBSP, in_table, in_text
 from pipeline.tables.spec import TableSpec, table_specs
 from pipeline.validation.rules import RULES_SV
@@ -48,16 +48,7 @@ REAL_FACTS = {
     "anvandning_till",
     "redovisning_regeringen",
 }
-TYPST_PREAMBLE = """#set text(font: "DejaVu Sans", lang: "sv", size: 9.5pt, hyphenate: false)
-#set par(justify: false, leading: 0.62em)
-#set page(numbering: "1", margin: (x: 2.2cm, y: 2.4cm))
-#show heading: set text(fill: rgb("#123a5a"))
-#show figure: set block(breakable: true)
-#set figure(numbering: none)
-#show figure.where(kind: table): set figure.caption(position: top)
-#show table.cell.where(y: 0): set text(weight: "bold")
-#set table(stroke: (x, y) => if y == 0 { (bottom: 1pt + rgb("#2b6c9e")) } else { (bottom: 0.4pt + rgb("#dde5ec")) })
-"""
+TYPST_PREAMBLE = ASSETS_DIR / "report.typ"
 
 
 def money_is_real(year: int) -> bool:
@@ -316,7 +307,7 @@ def report_data(
         "commentary": str(commentary) if commentary.exists() else None,
         "trace_page": TRACE_PAGE,
         "absent": absent,
-        "typst_preamble": TYPST_PREAMBLE,
+        "typst_preamble": TYPST_PREAMBLE.read_text(encoding="utf-8"),
     }
 
 

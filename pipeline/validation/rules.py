@@ -241,7 +241,7 @@ YEAR_OVER_YEAR_RULES: tuple[Rule, ...] = (
 # How the published report names each rule (Swedish).
 RULES_SV: dict[str, str] = {
     "identifierad": "Rapporten har svars-ID, läsbar tidpunkt och en kommun i kommunregistret",
-    "varden_lasbara": "Belopp och antal är heltal, kryss är 1 eller 0, val är ett av svarsalternativen",
+    "varden_lasbara": "Belopp och antal är heltal, kryss 1 eller 0, val ett av alternativen",
     "belopp_ej_negativa": "Belopp och antal är inte negativa",
     "oanvant_hogst_rekvirerat": "Oanvänt belopp är högst det rekvirerade",
     "rekvirerat_hogst_nyckel": "Rekvirerat belopp är högst fördelningsnyckeln",
