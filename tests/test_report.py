@@ -1,0 +1,178 @@
+"""The rendered report (the path without Quarto): figures in the PDF's tables, every table
+and an alt text per chart in the HTML, no number typed into the sources, same outputs
+from the same inputs, and untrusted text escaped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pypdf
+import pytest
+
+from pipeline.config import REPORT_DIR
+from pipeline.report.charts import CHARTS
+from pipeline.report.publish import publish
+from pipeline.tables.spec import table_specs
+from pipeline.validation.report import write_validation_report
+from tests.staging_helpers import stage_and_validate
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def pdf_text(warehouse, build_root) -> str:
+    reader = pypdf.PdfReader(build_root / "2024" / "rapport.pdf")
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def html(warehouse, build_root) -> str:
+    return (build_root / "2024" / "rapport.html").read_text(encoding="utf-8")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace(NBSP, " "))
+
+
+@pytest.mark.parametrize(
+    ("row", "cells"),
+    [  # Published 2024 figures as their table rows print them (seed 000).
+        ("Använt hela bidraget", "205 83"),  # Tabell 1
+        ("Inte använt något av bidraget", "12 5"),  # Tabell 1
+        ("2024", "95 000 000 85 906 462 247 10 026 518 12"),  # Tabell 2
+        ("Annan grupp", "84 38"),  # Tabell 3
+        ("Förbättra hälsosamtal", "70 33 147 63"),  # Tabell 4
+        ("Nej, kommunen samverkar inte", "104 44"),  # Tabell 5
+        ("Enhetschef", "7 3"),  # Tabell 6
+        ("FINGER-modellen", "43 19"),  # Tabell 7
+        ("Örebro kommun", "1 273 458 1 273 458 1 273 458 100"),  # Bilaga 1 tabell 1
+        ("Totalt", "85 906 462 10 026 518"),  # Bilaga 1 tabell 1
+        ("Genom affischering", "64 29"),  # Bilaga 1 tabell 3
+        ("Religiösa samfund", "25 11"),  # Bilaga 1 tabell 5
+        ("Region Östergötland", "13 9 7 54"),  # Bilaga 2
+    ],
+)
+def test_pdf_tables_hold_the_published_figures(pdf_text, row, cells):
+    assert f"{row} {cells}" in squash(pdf_text)
+
+
+def test_pdf_text_figures_and_swedish_letters(pdf_text):
+    text = squash(pdf_text)
+    assert "förbrukat 75 879 944 kronor, vilket är 88 % av det rekvirerade" in text
+    assert "återgår totalt 19 120 056 kronor till statskassan" in text
+    assert "Störst andel kommuner som använt bidraget finns i Region Skåne (100 %)" in text
+    assert "syntetiska" in text and "åäö" not in text  # real å ä ö, not a placeholder
+
+
+def test_pdf_embeds_its_fonts(warehouse, build_root):
+    reader = pypdf.PdfReader(build_root / "2024" / "rapport.pdf")
+    fonts = set()
+    for page in reader.pages[:3]:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = (
+                font.get_object().get("/FontDescriptor")
+                or font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            fonts.add(
+                bool(
+                    descriptor.get_object().get("/FontFile2")
+                    or descriptor.get_object().get("/FontFile3")
+                )
+            )
+    assert fonts == {True}
+
+
+def test_html_has_every_table_and_an_alt_text_per_chart(html):
+    for spec in table_specs():
+        if spec.id not in ("text", "rapportdata"):
+            assert f'id="tab-{spec.id}"' in html, spec.id
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == len(CHARTS)
+    for img in images:
+        alt = re.search(r'alt="([^"]+)"', img)
+        assert alt and len(alt.group(1)) > 40, img[:200]
+        assert 'src="data:image/png;base64,' in img  # self-contained
+    assert "<link " not in html or "stylesheet" not in html  # css embedded, no external
+
+
+def test_every_number_in_the_html_links_to_its_trace(html, build_root):
+    trace = (build_root / "2024" / "sparbarhet.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<section id="([^"]+)"', trace))
+    linked = re.findall(r'<a href="sparbarhet.html#([^"]+)" class="fig"', html)
+    assert linked and set(linked) <= anchors  # every link lands on an anchor that exists
+    tables = re.findall(r'<table[^>]*id="tab-([^"]+)"[^>]*>(.*?)</table>', html, flags=re.S)
+    figure_tables = [
+        (t, body) for t, body in tables if not t.startswith(("kvalitet_", "sparbarhet"))
+    ]
+    assert len(figure_tables) == len(
+        [s for s in table_specs() if s.id not in ("text", "rapportdata")]
+    )
+    for table_id, body in figure_tables:
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+            for cell in cells[1:]:  # the first cell is the row's label
+                if re.search(r"\d", re.sub(r"<[^>]+>", "", cell)):
+                    assert 'class="fig"' in cell, (table_id, cell)
+    # In the running text, every figure reference became a link as well.
+    main_text = html.split('id="tab-tabell1"')[0]
+    assert re.search(r'class="fig"[^>]*>247</a>', main_text)
+
+
+def test_no_number_is_typed_into_the_report_sources():
+    for path in [REPORT_DIR / "rapport.qmd", *sorted((REPORT_DIR / "kommentarer").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\[[^\]]*\]\{[^}]*\}", "", text)  # [id]{.f} references
+        text = re.sub(r"\{[^}]*\}", "", text)  # attributes: {.tabell ref="tabell1"}
+        assert not re.search(r"\d", text), (path, re.search(r".{20}\d.{20}", text))
+
+
+def test_same_inputs_give_the_same_outputs(warehouse, tmp_path):
+    with warehouse.connect() as con:
+        first = publish(con, 2024, tmp_path / "a")
+        second = publish(con, 2024, tmp_path / "b")
+    assert first.rendered.html.read_bytes() == second.rendered.html.read_bytes()
+    assert first.workbook.read_bytes() == second.workbook.read_bytes()
+    assert first.trace_page.read_bytes() == second.trace_page.read_bytes()
+    texts = [
+        [p.extract_text() for p in pypdf.PdfReader(pub.rendered.pdf).pages]
+        for pub in (first, second)
+    ]
+    assert texts[0] == texts[1]
+
+
+def test_workbook_has_a_sheet_per_table_with_numbers_as_numbers(warehouse, build_root):
+    wb = openpyxl.load_workbook(build_root / "2024" / "tabeller.xlsx")
+    assert {s.id for s in table_specs()} <= set(wb.sheetnames)
+    ws = wb["tabell1"]
+    assert ws["A1"].value.startswith("Tabell 1. Antal och andel kommuner")
+    assert ws["A2"].value.startswith("Population: ")
+    assert ws["A3"].value.startswith("Källa: ")
+    rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=6, values_only=True)}
+    assert rows["Använt hela bidraget"] == (205, 83)
+    assert isinstance(rows["Använt hela bidraget"][0], int | float)
+    with zipfile.ZipFile(build_root / "2024" / "tabeller.xlsx") as z:
+        assert not any(
+            "<f>" in z.read(n).decode("utf-8", "ignore")
+            for n in z.namelist()
+            if n.startswith("xl/worksheets/")
+        )  # no formulas at all
+
+
+def test_untrusted_free_text_is_escaped_in_html(tmp_path):
+    corpus = Path(__file__).parent / "corpus" / "files"
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    shutil.copy(corpus / "markup_in_free_text.csv", folder)
+    con = duckdb.connect()
+    stage_and_validate(con, 2024, folder)
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS validated.results AS SELECT * FROM validated.failures LIMIT 0"
+    )
+    html = write_validation_report(con, 2024, tmp_path / "v.html").read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html or "18. Övriga kommentarer" in html
