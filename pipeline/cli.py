@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +26,32 @@ def build(
     from pipeline.build import run_build
 
     raise typer.Exit(run_build(year, verbose=verbose))
+
+
+@app.command()
+def trace(
+    figure_id: Annotated[str | None, typer.Argument(help="e.g. tabell1.all.antal")] = None,
+    year: Annotated[int, typer.Option(help="Grant year.")] = 2024,
+    list_ids: Annotated[bool, typer.Option("--list", help="List figure ids by table.")] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the source rows to CSV.")] = None,
+) -> None:
+    """Trace a published figure back to the source rows that made it (run `build` first)."""
+    from pipeline.trace.cli import UnknownFigure, list_figures
+    from pipeline.trace.cli import trace as run_trace
+    from pipeline.warehouse import Warehouse
+
+    with Warehouse().connect(read_only=True) as con:
+        if list_ids:
+            list_figures(con, year)
+            return
+        if figure_id is None:
+            raise typer.BadParameter("give a figure id, or --list")
+        try:
+            matches = run_trace(con, year, figure_id, csv_path=csv)
+        except UnknownFigure as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from e
+    raise typer.Exit(0 if matches else 1)
 
 
 @app.command()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import ledger, reference, report, returns, tables, validation
+from pipeline.assets import ledger, lineage, reference, report, returns, tables, validation
 from pipeline.warehouse import Warehouse
 
 ALL_ASSETS = [
-    *dg.load_assets_from_modules([reference, ledger, returns, tables, validation, report])
+    *dg.load_assets_from_modules([reference, ledger, returns, tables, lineage, validation, report])
 ]
 
 reference_job = dg.define_asset_job(

@@ -19,6 +19,17 @@ def sql_path(name: str) -> Path:
     return SQL_DIR / f"{name}.sql"
 
 
+def add_new_columns(
+    con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict[str, object]
+) -> None:
+    """A model that gained a column keeps the table's other years: add the column."""
+    wanted = con.execute(f"DESCRIBE ({select})", params).fetchall()
+    existing = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, dtype, *_ in wanted:
+        if name not in existing:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')
+
+
 def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) -> int:
     """(Re)build one grant year of the table ``<schema>.<model>`` from ``sql/<name>.sql``.
 
@@ -35,6 +46,7 @@ def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) 
             f"CREATE TABLE IF NOT EXISTS {schema}.{table} AS SELECT * FROM ({select}) LIMIT 0",
             params,
         )
+        add_new_columns(con, f"{schema}.{table}", select, params)
         con.execute(f"DELETE FROM {schema}.{table} WHERE bidragsar = $bidragsar", params)
         con.execute(f"INSERT INTO {schema}.{table} BY NAME {select}", params)
         con.execute("COMMIT")

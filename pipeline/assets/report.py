@@ -13,7 +13,11 @@ GROUP = "report"
     key_prefix="report",
     group_name=GROUP,
     partitions_def=grant_year_partitions,
-    deps=[dg.AssetKey(["validated", "table_checks"]), dg.AssetKey(["tables", "table_files"])],
+    deps=[
+        dg.AssetKey(["validated", "table_checks"]),
+        dg.AssetKey(["tables", "table_files"]),
+        dg.AssetKey(["lineage", "rows"]),
+    ],
 )
 def publication(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The year's follow-up: build/<year>/rapport.html (self-contained, every number linked

@@ -42,6 +42,19 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object])
     return con.sql(sql, params={k: v for k, v in params.items() if k in used}).pl()
 
 
+def identify(spec: TableSpec, df: pl.DataFrame, multi_year: bool) -> pl.DataFrame:
+    """Final column ids ("andel_2024" where a table shows several years) and figure ids:
+    <table>.<row>.<column>, or <table>.<row> for one-value tables such as the text."""
+    if multi_year:
+        df = df.with_columns(col_id=pl.col("col_id") + "_" + pl.col("data_year").cast(pl.String))
+    figure = (
+        (pl.lit(f"{spec.id}.") + pl.col("row_id"))
+        if list(spec.columns) == ["varde"]
+        else (pl.lit(f"{spec.id}.") + pl.col("row_id") + pl.lit(".") + pl.col("col_id"))
+    )
+    return df.with_columns(figure_id=figure)
+
+
 def derive_table(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
 ) -> pl.DataFrame:
@@ -68,7 +81,6 @@ def derive_table(
     df = pl.concat(frames, how="diagonal_relaxed")
     columns = list(spec.columns)
     df = df.filter(pl.col("col_id").is_in(columns))
-    col_suffix = (pl.lit("_") + pl.col("data_year").cast(pl.String)) if multi_year else pl.lit("")
     label_suffix = (pl.lit(" ") + pl.col("data_year").cast(pl.String)) if multi_year else pl.lit("")
     df = df.with_columns(
         col_order=(
@@ -82,16 +94,10 @@ def derive_table(
         row_label=pl.col("row_id").replace_strict(
             spec.rows, default=pl.col("row_label"), return_dtype=pl.String
         ),
-    ).with_columns(col_id=pl.col("col_id") + col_suffix)
-    figure = (
-        (pl.lit(f"{spec.id}.") + pl.col("row_id"))
-        if list(spec.columns) == ["varde"]
-        else (pl.lit(f"{spec.id}.") + pl.col("row_id") + pl.lit(".") + pl.col("col_id"))
     )
-    df = df.with_columns(
+    df = identify(spec, df, multi_year).with_columns(
         bidragsar=pl.lit(year, pl.Int32),
         table_id=pl.lit(spec.id),
-        figure_id=figure,
         value=pl.col("value").cast(pl.Float64),
         denominator=pl.col("denominator").cast(pl.Int64),
     )

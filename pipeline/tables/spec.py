@@ -45,6 +45,7 @@ class TableSpec:
     number: str
     title: str
     sql: str
+    lineage: str  # sql/lineage/<lineage>.sql lists the source rows behind each figure
     population: str
     population_label: str
     basis: str  # money | answers | mixed: whether 2024 values rest on real data
@@ -63,6 +64,9 @@ class TableSpec:
 
     def sql_text(self) -> str:
         return self.sql_file.read_text(encoding="utf-8")
+
+    def lineage_text(self) -> str:
+        return (SQL_DIR / "lineage" / f"{self.lineage}.sql").read_text(encoding="utf-8")
 
     def source_text(self, years: list[int]) -> str:
         return self.source.format(year=years[-1], years=" och ".join(map(str, years)))

@@ -30,6 +30,7 @@ money AS (
 )
 SELECT
     c.bidragsar, c.kommunkod, c.submission_id, c.submitted_at, c.source_file, c.source_row,
+    c.source_sha256,
     m.rekvirerat, m.anvant, m.oanvant, m.lonekostnader, m.ovriga_kostnader, m.antal_personer,
     coalesce(m.anvant, 0) > 0 AS used_grant,
     coalesce(m.started, false) AS started,

@@ -1,0 +1,119 @@
+"""`python -m pipeline trace <figure-id>`: a figure, its definition, its source rows, and the
+figure recomputed from those rows alone."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.report.swedish import in_text
+from pipeline.tables.spec import table_spec
+from pipeline.trace.lineage import recompute
+
+
+class UnknownFigure(LookupError):
+    def __init__(self, figure_id: str, suggestions: list[str]) -> None:
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"unknown figure id {figure_id!r}.{hint} (`trace --list` lists every figure id)"
+        )
+        self.suggestions = suggestions
+
+
+def figure_ids(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT table_id, figure_id FROM tables.cells WHERE bidragsar = ? "
+        "ORDER BY table_id, row_order, col_order",
+        [year],
+    ).fetchall()
+
+
+def list_figures(con: duckdb.DuckDBPyConnection, year: int, out=sys.stdout) -> None:
+    current = None
+    for table_id, figure_id in figure_ids(con, year):
+        if table_id != current:
+            spec = table_spec(table_id)
+            print(f"\n{table_id}: {spec.number}. {spec.title}", file=out)
+            current = table_id
+        print(f"  {figure_id}", file=out)
+
+
+def trace(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    figure_id: str,
+    out=sys.stdout,
+    csv_path: Path | None = None,
+) -> bool:
+    """Print the trace of one figure; returns whether the recomputed value matches."""
+    cell = con.execute(
+        "SELECT * FROM tables.cells WHERE bidragsar = ? AND figure_id = ?", [year, figure_id]
+    ).fetchall()
+    if not cell:
+        ids = [f for _, f in figure_ids(con, year)]
+        raise UnknownFigure(figure_id, difflib.get_close_matches(figure_id, ids, n=5, cutoff=0.6))
+    cols = [d[0] for d in con.description] if con.description else []
+    cell = dict(zip(cols, cell[0], strict=True))
+    spec = table_spec(cell["table_id"])
+    rows = con.sql(
+        "SELECT * FROM lineage.rows WHERE bidragsar = $y AND figure_id = $f "
+        "ORDER BY role DESC, source_file, source_row",
+        params={"y": year, "f": figure_id},
+    ).pl()
+    recomputed = recompute(rows.to_dicts())
+    if recomputed is None and rows.is_empty():
+        recomputed = 0.0  # nothing behind it: the figure is zero
+    matches = recomputed == cell["value"]
+    synthetic = bool(rows["synthetic"].any()) if rows.height else spec.basis == "answers"
+    print(f"{figure_id} = {in_text(cell['value'], cell['unit'])}  ({year})", file=out)
+    print(f"  {spec.number}. {spec.title}", file=out)
+    print(f"  row: {cell['row_label']}; column: {cell['col_label']}", file=out)
+    print(
+        f"  population: {spec.population_label}"
+        + (f"; denominator: {cell['denominator']}" if cell["denominator"] is not None else ""),
+        file=out,
+    )
+    print(
+        f"  definition: sql/tables/{spec.sql}.sql; rows: sql/lineage/{spec.lineage}.sql", file=out
+    )
+    print(
+        "  data: "
+        + (
+            "SYNTHETIC answers (not the municipalities' real answers)"
+            if synthetic
+            else "real figures"
+        ),
+        file=out,
+    )
+    by_role = rows.group_by("role").len().sort("role")
+    print(
+        f"  source rows: {rows.height} ("
+        + ", ".join(f"{n} {r}" for r, n in by_role.iter_rows())
+        + ")",
+        file=out,
+    )
+    shown = rows.select(
+        "role", "kommunkod", "kommun", "submission_id", "source_file", "source_row", "contribution"
+    )
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_width_chars=160,
+        fmt_str_lengths=60,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    ):
+        print(shown, file=out)
+    verdict = "matches" if matches else "DOES NOT MATCH"
+    print(
+        f"  recomputed from these rows alone: {recomputed} — {verdict} the published value "
+        f"{cell['value']}",
+        file=out,
+    )
+    if csv_path is not None:
+        rows.write_csv(csv_path)
+        print(f"  wrote {csv_path}", file=out)
+    return matches

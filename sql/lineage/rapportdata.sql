@@ -1,0 +1,38 @@
+-- Lineage of the facts about the year's data: dates from the reference and form files,
+-- counts of reports and files from the raw layer.
+WITH g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
+subs AS (SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar),
+w AS (SELECT * FROM reference.form_window WHERE bidragsar = $bidragsar),
+lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, source_row,
+       contribution, aggregation) AS (
+    SELECT 'bidragsar', 'value', NULL, NULL, source_file, source_sha256, source_row,
+        bidragsar, 'max' FROM g
+    UNION ALL SELECT 'foregaende_bidragsar', 'value', NULL, NULL, source_file, source_sha256,
+        source_row, bidragsar, 'max' FROM reference.bidragsar WHERE bidragsar = $bidragsar - 1
+    UNION ALL SELECT x.id, 'value', NULL, NULL, source_file, source_sha256, source_row,
+        CAST(strftime(x.d, '%Y%m%d') AS INTEGER), 'max'
+        FROM g CROSS JOIN LATERAL (VALUES ('rekvisition_sista_dag', g.rekvisition_sista_dag),
+            ('anvandning_fran', g.anvandning_fran), ('anvandning_till', g.anvandning_till),
+            ('redovisning_regeringen', g.redovisning_regeringen)) AS x (id, d)
+    UNION ALL SELECT x.id, 'value', NULL, NULL, 'raw/forms/' || $bidragsar || '/form.toml',
+        NULL, NULL, CAST(strftime(x.d, '%Y%m%d') AS INTEGER), 'max'
+        FROM w CROSS JOIN LATERAL (VALUES ('formular_oppnat', w.opened),
+                                         ('aterrapport_sista_dag', w.deadline)) AS x (id, d)
+    UNION ALL SELECT CASE WHEN status = 'rejected' THEN 'avvisade_filer' ELSE 'inlasta_filer'
+        END, 'numerator', NULL, NULL, source_file, NULL, NULL, 1, 'count'
+        FROM raw.export_folder_state WHERE bidragsar = $bidragsar
+    UNION ALL SELECT 'inkomna_rapporter', 'numerator', kommunkod, submission_id, source_file,
+        source_sha256, source_row, 1, 'count' FROM subs
+    UNION ALL SELECT 'sena_rapporter', 'numerator', kommunkod, submission_id, source_file,
+        source_sha256, source_row, 1, 'count' FROM subs
+        WHERE CAST(submitted_at AS DATE) > (SELECT deadline FROM w)
+    UNION ALL SELECT 'ersatta_rapporter', 'numerator', kommunkod, submission_id, source_file,
+        source_sha256, source_row, 1, 'count' FROM subs WHERE superseded_by IS NOT NULL
+    UNION ALL SELECT 'karantan', 'numerator', kommunkod, submission_id, source_file, NULL,
+        source_row, 1, 'count' FROM validated.quarantine
+        WHERE bidragsar = $bidragsar AND is_current
+    UNION ALL SELECT 'data_per', 'value', kommunkod, submission_id, source_file,
+        source_sha256, source_row, CAST(strftime(submitted_at, '%Y%m%d') AS INTEGER), 'max'
+        FROM subs WHERE is_current
+)
+SELECT row_id, 'varde' AS col_id, * EXCLUDE (row_id) FROM lines
