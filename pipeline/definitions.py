@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipeline.assets import ledger, lineage, reference, report, returns, tables, validation
+from pipeline.refresh import daily_refresh, returns_sensor
 from pipeline.warehouse import Warehouse
 
 ALL_ASSETS = [
@@ -29,6 +30,8 @@ def build_definitions(
     return dg.Definitions(
         assets=ALL_ASSETS,
         jobs=[reference_job, grant_year_job],
+        sensors=[returns_sensor],
+        schedules=[daily_refresh],
         resources={"warehouse": warehouse or Warehouse()},
         executor=dg.in_process_executor,
         loggers=loggers,

@@ -3,9 +3,8 @@
 import dagster as dg
 import polars as pl
 
-from pipeline.config import year_dir
 from pipeline.partitions import grant_year_partitions, partition_year
-from pipeline.trace.lineage import derive_lineage, write_lineage_file
+from pipeline.trace.lineage import derive_lineage
 from pipeline.warehouse import Warehouse, replace_partition
 
 
@@ -18,19 +17,17 @@ from pipeline.warehouse import Warehouse, replace_partition
 def rows(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """For every figure of the year, the exact source rows behind it: role (numerator,
     denominator, value), kommunkod, submission id, source file, its SHA-256 and row, the
-    row's contribution and how contributions recompute the figure. Also written to
-    build/<year>/lineage.parquet for other tools."""
+    row's contribution and how contributions recompute the figure. Published with each
+    version as build/<year>/lineage.parquet for other tools."""
     year = partition_year(context)
     with warehouse.connect() as con:
         lineage = derive_lineage(con, year)
         replace_partition(con, "lineage.rows", year, lineage)
-    path = write_lineage_file(lineage, year_dir(year) / "lineage.parquet")
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": dg.MetadataValue.int(lineage.height),
             "figures": lineage["figure_id"].n_unique(),
             "synthetic_rows": int(lineage["synthetic"].sum()),
-            "path": dg.MetadataValue.path(str(path)),
             "distinct_source_rows": lineage.select(
                 pl.struct("source_file", "source_row").n_unique()
             ).item(),

@@ -13,25 +13,24 @@ GROUP = "report"
     key_prefix="report",
     group_name=GROUP,
     partitions_def=grant_year_partitions,
-    deps=[
-        dg.AssetKey(["validated", "table_checks"]),
-        dg.AssetKey(["tables", "table_files"]),
-        dg.AssetKey(["lineage", "rows"]),
-    ],
+    deps=[dg.AssetKey(["validated", "table_checks"]), dg.AssetKey(["lineage", "rows"])],
 )
 def publication(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """The year's follow-up: build/<year>/rapport.html (self-contained, every number linked
-    to its trace), rapport.pdf (Typst), tabeller.xlsx and sparbarhet.html, with plotnine
-    charts and the regional map. Not run while validation's blocking check fails."""
+    """The year's follow-up, published as a new version when anything changed:
+    build/<year>/versions/<version>/ holds rapport.html (self-contained, every number linked
+    to its trace), rapport.pdf (Typst), tabeller.xlsx, sparbarhet.html, the tables and
+    figures.csv, lineage.parquet, andringar.json (what changed since the previous version)
+    and manifest.json (inputs, code and package versions, outputs, each with its SHA-256);
+    build/<year>/ mirrors the latest. Not run while validation's blocking check fails."""
     year = partition_year(context)
     with warehouse.connect() as con:
         pub = publish(con, year)
+    if not pub.new:
+        context.log.info(f"nothing changed since {pub.version}: no new version")
     return dg.MaterializeResult(
         metadata={
-            "html": dg.MetadataValue.path(str(pub.rendered.html)),
-            "pdf": dg.MetadataValue.path(str(pub.rendered.pdf)),
-            "workbook": dg.MetadataValue.path(str(pub.workbook)),
-            "engine": pub.rendered.engine,
             "version": pub.version,
+            "new_version": pub.new,
+            "folder": dg.MetadataValue.path(str(pub.folder)),
         }
     )

@@ -1,14 +1,10 @@
 """Table assets per grant year: the populations, every table's cells, the CSV files."""
 
 import dagster as dg
-import polars as pl
 
 from pipeline.assets.returns import answers, staged_asset
-from pipeline.config import year_dir
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.tables.derive import derive_year
-from pipeline.tables.export import write_tables
-from pipeline.tables.spec import table_specs
 from pipeline.warehouse import Warehouse, replace_partition
 
 GROUP = "tables"
@@ -41,32 +37,5 @@ def cells(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materia
         metadata={
             "dagster/row_count": dg.MetadataValue.int(df.height),
             "tables": dg.MetadataValue.json(dict(per_table.iter_rows())),
-        }
-    )
-
-
-@dg.asset(key_prefix="tables", group_name=GROUP, partitions_def=grant_year_partitions, deps=[cells])
-def table_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """build/<year>/tables/<table_id>.csv for every table and build/<year>/figures.csv with
-    one row per published number (figure id, table, row, column, value, denominator, unit)."""
-    year = partition_year(context)
-    df = warehouse.query("SELECT * FROM tables.cells WHERE bidragsar = ?", [year])
-    written = write_tables(df, year_dir(year))
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(df.height),
-            "files": len(written),
-            "figures": dg.MetadataValue.path(str(year_dir(year) / "figures.csv")),
-            "tables_defined": len(table_specs()),
-            "synthetic_share": dg.MetadataValue.float(
-                float(
-                    df.filter(
-                        pl.col("table_id").is_in(
-                            [s.id for s in table_specs() if s.basis == "answers"]
-                        )
-                    ).height
-                    / df.height
-                )
-            ),
         }
     )

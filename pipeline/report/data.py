@@ -218,12 +218,52 @@ def trace_summary(cells: pl.DataFrame, lineage_counts: dict[str, int]) -> dict[s
     )
 
 
+def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """What changed since the previous published version, as two listings."""
+    diff = diff or {"previous": None, "reports": [], "figures": []}
+    first = "Första publicerade versionen" if diff["previous"] is None else "Inga"
+    reports = [
+        (r["kommun"], r["submission_id"], r["submitted_at"], r["source_file"], r["change"])
+        for r in diff["reports"]
+    ]
+    figures = [
+        (
+            f["figure_id"],
+            f["row_label"] or "",
+            f["col_label"] or "",
+            "–" if f["old"] is None else in_table(f["old"], f["unit"] or ""),
+            "–" if f["new"] is None else in_table(f["new"], f["unit"] or ""),
+        )
+        for f in diff["figures"]
+    ]
+    since = f" sedan {diff['previous']}" if diff["previous"] else ""
+    return {
+        "andringar_rapporter": listing(
+            f"Återrapporter som tillkommit eller ersatts{since}",
+            ["Kommun", "Svars-ID", "Inskickad", "Fil", "Ändring"],
+            reports,
+            first,
+            [],
+            [0.22, 0.12, 0.18, 0.3, 0.18],
+        ),
+        "andringar_siffror": listing(
+            f"Siffror som ändrats{since}",
+            ["Figur-id", "Rad", "Kolumn", "Före", "Efter"],
+            figures,
+            first,
+            ["Alla ändrade siffror; figur-id anger tabell, rad och kolumn."],
+            [0.32, 0.28, 0.16, 0.12, 0.12],
+        ),
+    }
+
+
 def report_data(
     con: duckdb.DuckDBPyConnection,
     year: int,
     charts: dict[str, dict[str, str]],
     version: str,
     lineage_counts: dict[str, int],
+    diff: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cells = con.sql(
         "SELECT * FROM tables.cells WHERE bidragsar = $y ORDER BY table_id, row_order, col_order",
@@ -239,6 +279,7 @@ def report_data(
         tables[table_id] = layout_table(spec, group, year, is_synthetic(spec, "", year))
     tables.update(quality_tables(con, year))
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)
+    tables.update(change_tables(diff))
     commentary = REPORT_DIR / "kommentarer" / f"{year}.md"
     from pipeline.report.charts import CHARTS
 

@@ -1,54 +1,249 @@
-"""Build a year's publication: charts, report data, workbook, trace page, HTML and PDF."""
+"""Publish a grant year as a new version, only when something changed.
+
+Everything of a version is built in a staging folder under build/<year>/versions/ and
+renamed into place in one step, so a killed run never leaves a half-written version; the
+latest version is then mirrored file by file (each replaced atomically) into build/<year>/.
+A run that finds the inputs and the code as the latest version had them publishes nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import polars as pl
 
-from pipeline.config import REPORT_DIR, year_dir
+from pipeline.config import ASSETS_DIR, RAW_DIR, REPORT_DIR, ROOT, SQL_DIR, year_dir
+from pipeline.raw.provenance import display_path, sha256_of
 from pipeline.report.charts import draw_charts
 from pipeline.report.data import report_data, write_report_data
-from pipeline.report.render import Rendered, render
+from pipeline.report.render import render
 from pipeline.report.workbook import write_workbook
+from pipeline.tables.export import write_tables
 from pipeline.trace.page import write_trace_page
+
+PACKAGES = [
+    "dagster",
+    "duckdb",
+    "polars",
+    "great-expectations",
+    "plotnine",
+    "pypandoc-binary",
+    "typst",
+    "xlsxwriter",
+]
+# What a version holds, mirrored into build/<year>/ as the latest.
+PUBLISHED = [
+    "rapport.html",
+    "rapport.pdf",
+    "tabeller.xlsx",
+    "sparbarhet.html",
+    "figures.csv",
+    "lineage.parquet",
+    "validering.html",
+    "andringar.json",
+    "manifest.json",
+    "tables",
+]
 
 
 @dataclass(frozen=True)
 class Publication:
-    rendered: Rendered
-    workbook: Path
-    trace_page: Path
     version: str
+    folder: Path
+    new: bool  # False when nothing changed and no version was published
 
 
-def content_version(con: duckdb.DuckDBPyConnection, year: int) -> str:
-    """A short fingerprint of what the report shows: its figures and its source files."""
+def code_version() -> str:
+    """A fingerprint of the code and the locked packages that make the outputs."""
     digest = hashlib.sha256()
-    for row in con.execute(
-        "SELECT figure_id, value FROM tables.cells WHERE bidragsar = ? ORDER BY figure_id", [year]
-    ).fetchall():
-        digest.update(f"{row[0]}={row[1]}\n".encode())
-    for path in sorted(REPORT_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.read_bytes())
+    files = [ROOT / "uv.lock"]
+    for folder in (ROOT / "pipeline", SQL_DIR, REPORT_DIR, ASSETS_DIR):
+        files += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted(files):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def input_files(year: int) -> list[Path]:
+    """Every raw input a year's publication reads."""
+    folders = [
+        RAW_DIR / "reference",
+        RAW_DIR / "ledger",
+        RAW_DIR / "published",
+        RAW_DIR / "forms" / str(year),
+        RAW_DIR / "forms" / str(year - 1),
+        RAW_DIR / "returns" / str(year),
+        RAW_DIR / "returns" / str(year - 1),
+    ]
+    return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
+
+
+def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
+    subs = con.execute(
+        """SELECT s.kommunkod, k.kommun_namn, s.submission_id,
+                  strftime(s.submitted_at, '%Y-%m-%d %H:%M:%S'), s.source_file
+           FROM staged.respondents s JOIN reference.kommuner k USING (kommunkod)
+           WHERE s.bidragsar = ? ORDER BY s.kommunkod""",
+        [year],
+    ).fetchall()
+    return {
+        "year": year,
+        "code_version": code_version(),
+        "packages": {p: metadata.version(p) for p in PACKAGES},
+        "inputs": [{"path": display_path(p), "sha256": sha256_of(p)} for p in input_files(year)],
+        "submissions": [
+            dict(
+                zip(
+                    ["kommunkod", "kommun", "submission_id", "submitted_at", "source_file"],
+                    s,
+                    strict=True,
+                )
+            )
+            for s in subs
+        ],
+    }
+
+
+def latest_version(versions: Path) -> tuple[int, Path] | None:
+    numbered = [(int(p.name[1:]), p) for p in versions.glob("v*") if p.name[1:].isdigit()]
+    return max(numbered) if numbered else None
+
+
+def unchanged(previous: dict[str, Any], state: dict[str, Any]) -> bool:
+    return all(previous[k] == state[k] for k in ("code_version", "inputs"))
+
+
+def changes(
+    previous_dir: Path | None, state: dict[str, Any], figures: pl.DataFrame
+) -> dict[str, Any]:
+    """What changed since the previous version: reports that arrived or were superseded,
+    and every figure whose value changed (old → new)."""
+    if previous_dir is None:
+        return {"previous": None, "reports": [], "figures": []}
+    old = json.loads((previous_dir / "manifest.json").read_text(encoding="utf-8"))
+    before = {s["kommunkod"]: s for s in old["submissions"]}
+    reports = []
+    for s in state["submissions"]:
+        was = before.get(s["kommunkod"])
+        if was is None:
+            reports.append({**s, "change": "ny"})
+        elif was["submission_id"] != s["submission_id"]:
+            reports.append({**s, "change": "ersätter " + was["submission_id"]})
+    now = {s["kommunkod"] for s in state["submissions"]}
+    reports += [{**s, "change": "utgår"} for k, s in before.items() if k not in now]
+    old_figs = pl.read_csv(previous_dir / "figures.csv", infer_schema_length=None)
+    joined = old_figs.select("figure_id", pl.col("value").cast(pl.Float64).alias("old")).join(
+        figures.select("figure_id", "row_label", "col_label", "unit", pl.col("value").alias("new")),
+        on="figure_id",
+        how="full",
+        coalesce=True,
+    )
+    changed = joined.filter(pl.col("old").ne_missing(pl.col("new"))).sort("figure_id")
+    return {"previous": old["version"], "reports": reports, "figures": changed.to_dicts()}
+
+
+def sha_tree(folder: Path) -> list[dict[str, str]]:
+    return [
+        {"path": p.relative_to(folder).as_posix(), "sha256": sha256_of(p)}
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    ]
+
+
+def mirror_latest(version_dir: Path, out: Path) -> None:
+    """Make build/<year>/ show the given version, each file replaced atomically."""
+    for name in PUBLISHED:
+        source = version_dir / name
+        files = (
+            [source] if source.is_file() else sorted(source.rglob("*")) if source.exists() else []
+        )
+        for f in files:
+            if not f.is_file():
+                continue
+            target = out / f.relative_to(version_dir)
+            if target.exists() and sha256_of(target) == sha256_of(f):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(f, tmp)
+            os.replace(tmp, target)
 
 
 def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) -> Publication:
     out = out or year_dir(year)
-    work = out / "rapport"
-    work.mkdir(parents=True, exist_ok=True)
-    cells = con.sql("SELECT * FROM tables.cells WHERE bidragsar = $y", params={"y": year}).pl()
-    charts = draw_charts(cells, work)
-    version = content_version(con, year)
-    trace_page, lineage_counts = write_trace_page(con, year, out / "sparbarhet.html")
-    data = report_data(con, year, charts, version, lineage_counts)
-    data_path = write_report_data(data, work / "rapport-data.json")
-    workbook = write_workbook(cells, year, out / "tabeller.xlsx")
-    rendered = render(
-        work, data_path.resolve(), (out / "rapport.html").resolve(), (out / "rapport.pdf").resolve()
+    versions = out / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    for leftover in versions.glob(".staging-*"):  # from a killed run: never published
+        shutil.rmtree(leftover)
+    state = current_state(con, year)
+    latest = latest_version(versions)
+    if latest is not None:
+        previous = json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
+        if unchanged(previous, state):
+            mirror_latest(latest[1], out)
+            return Publication(previous["version"], latest[1], new=False)
+    number = latest[0] + 1 if latest else 1
+    version = f"v{number}"
+    stage = versions / f".staging-{version}-{os.getpid()}"
+    stage.mkdir()
+    build_version(
+        con, year, stage, state, version, latest[1] if latest else None, out / "validering.html"
     )
-    return Publication(rendered, workbook, trace_page, version)
+    final = versions / version
+    os.rename(stage, final)  # the version appears whole, or not at all
+    mirror_latest(final, out)
+    return Publication(version, final, new=True)
+
+
+def build_version(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    stage: Path,
+    state: dict[str, Any],
+    version: str,
+    previous_dir: Path | None,
+    validation_report: Path,
+) -> None:
+    cells = con.sql("SELECT * FROM tables.cells WHERE bidragsar = $y", params={"y": year}).pl()
+    write_tables(cells, stage)
+    con.sql(
+        "SELECT * FROM lineage.rows WHERE bidragsar = $y", params={"y": year}
+    ).pl().write_parquet(stage / "lineage.parquet")
+    if validation_report.exists():
+        shutil.copyfile(validation_report, stage / "validering.html")
+    diff = changes(previous_dir, state, cells)
+    (stage / "andringar.json").write_text(
+        json.dumps(diff, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    work = stage / "rapport"
+    work.mkdir()
+    charts = draw_charts(cells, work)
+    _, lineage_counts = write_trace_page(con, year, stage / "sparbarhet.html")
+    label = f"{version} ({state['code_version']})"
+    data = report_data(con, year, charts, label, lineage_counts, diff)
+    data_path = write_report_data(data, work / "rapport-data.json")
+    write_workbook(cells, year, stage / "tabeller.xlsx")
+    render(
+        work,
+        data_path.resolve(),
+        (stage / "rapport.html").resolve(),
+        (stage / "rapport.pdf").resolve(),
+    )
+    manifest = {
+        **state,
+        "version": version,
+        "previous_version": diff["previous"],
+        "outputs": sha_tree(stage),
+    }
+    (stage / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+    )

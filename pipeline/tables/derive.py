@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
@@ -42,6 +43,26 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object])
     return con.sql(sql, params={k: v for k, v in params.items() if k in used}).pl()
 
 
+def resolve_params(
+    con: duckdb.DuckDBPyConnection, year: int, params: dict[str, str]
+) -> dict[str, str] | None:
+    """The year's id of a table's question: the same id, or the question whose form says it
+    is the same as this one (`same_as`, e.g. 2025's samverkan_genomforande for samverkan).
+    None when the year's form does not ask it: the table has no data that year."""
+    question = params.get("question")
+    if question is None:
+        return params
+    rows = con.execute(
+        "SELECT question_id, same_as FROM reference.form_questions WHERE bidragsar = ?", [year]
+    ).fetchall()
+    if any(qid == question for qid, _ in rows):
+        return params
+    for qid, same_as in rows:
+        if question in json.loads(same_as or "{}").values():
+            return {**params, "question": qid, "question_key": question}
+    return None
+
+
 def identify(spec: TableSpec, df: pl.DataFrame, multi_year: bool) -> pl.DataFrame:
     """Final column ids ("andel_2024" where a table shows several years) and figure ids:
     <table>.<row>.<column>, or <table>.<row> for one-value tables such as the text."""
@@ -65,7 +86,10 @@ def derive_table(
     sql = spec.sql_text()
     for part_no, part in enumerate(spec.parts):
         for data_year in years:
-            df = run_sql(con, sql, {"bidragsar": data_year, **part.params})
+            params = resolve_params(con, data_year, part.params)
+            if params is None:
+                continue
+            df = run_sql(con, sql, {"bidragsar": data_year, **params})
             if df.is_empty():
                 continue
             df = df.with_columns(

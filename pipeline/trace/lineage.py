@@ -11,7 +11,13 @@ import polars as pl
 
 from pipeline.numbers import round_half_up
 from pipeline.report.basis import is_synthetic
-from pipeline.tables.derive import create_macros, identify, run_sql, years_with_data
+from pipeline.tables.derive import (
+    create_macros,
+    identify,
+    resolve_params,
+    run_sql,
+    years_with_data,
+)
 from pipeline.tables.spec import table_specs
 
 LINEAGE_SCHEMA = {
@@ -45,7 +51,10 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
                 data_year = year + offset
                 if data_year not in available:
                     continue
-                df = run_sql(con, sql, {"bidragsar": data_year, **part.params})
+                params = resolve_params(con, data_year, part.params)
+                if params is None:
+                    continue
+                df = run_sql(con, sql, {"bidragsar": data_year, **params})
                 if df.is_empty():
                     continue
                 df = df.with_columns(
