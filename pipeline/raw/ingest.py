@@ -54,7 +54,16 @@ def ingest_folder(
     con.execute(DDL)
     outcomes = [ingest_file(con, path, form, other_forms) for path in export_files(folder)]
     state = pl.DataFrame(
-        [(form.year, o.path, o.status, o.reason or None, o.rows) for o in outcomes],
+        [
+            (
+                form.year,
+                o.path,
+                "rejected" if o.status == "rejected" else "loaded",
+                o.reason or None,
+                o.rows,
+            )
+            for o in outcomes
+        ],
         schema={
             "bidragsar": pl.Int32,
             "source_file": pl.String,

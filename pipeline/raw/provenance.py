@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.config import ROOT
+from pipeline.config import RAW_DIR, ROOT
 
 PROVENANCE_COLUMNS = ["source_file", "source_sha256", "source_row", "loaded_at"]
 
@@ -18,12 +18,15 @@ def sha256_of(path: Path) -> str:
 
 
 def display_path(path: Path) -> str:
-    """The path as a reviewer reads it: relative to the repository when inside it."""
+    """The path as a reviewer reads it: "raw/returns/2024/…" wherever raw/ is placed (so
+    that the same inputs give the same outputs), else relative to the repository."""
     path = path.resolve()
-    try:
-        return path.relative_to(ROOT).as_posix()
-    except ValueError:
-        return path.as_posix()
+    for base in (RAW_DIR.parent, ROOT):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def with_provenance(df: pl.DataFrame, path: Path, first_row: int = 2) -> pl.DataFrame:

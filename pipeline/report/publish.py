@@ -8,6 +8,7 @@ A run that finds the inputs and the code as the latest version had them publishe
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -204,6 +205,17 @@ def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) 
     return Publication(version, final, new=True)
 
 
+def data_date(cells: pl.DataFrame) -> int | None:
+    """The data's date (the latest report included) as UNIX seconds: the PDF's creation
+    time, so that the same inputs give the same PDF."""
+    found = cells.filter(pl.col("figure_id") == "rapportdata.data_per")["value"]
+    if found.is_empty():
+        return None
+    code = int(found[0])
+    day = dt.datetime(code // 10000, code // 100 % 100, code % 100, tzinfo=dt.UTC)
+    return int(day.timestamp())
+
+
 def build_version(
     con: duckdb.DuckDBPyConnection,
     year: int,
@@ -237,6 +249,7 @@ def build_version(
         data_path.resolve(),
         (stage / "rapport.html").resolve(),
         (stage / "rapport.pdf").resolve(),
+        timestamp=data_date(cells),
     )
     manifest = {
         **state,

@@ -26,16 +26,23 @@ class Rendered:
 
 
 def render(
-    work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path, engine: str | None = None
+    work_dir: Path,
+    data_path: Path,
+    html_out: Path,
+    pdf_out: Path,
+    engine: str | None = None,
+    timestamp: int | None = None,
 ) -> Rendered:
     """Render into work_dir (which holds the charts), then move the outputs in place."""
     engine = engine or ("quarto" if shutil.which("quarto") else "pandoc")
     if engine == "quarto":
         return _quarto(work_dir, data_path, html_out, pdf_out)
-    return _pandoc(work_dir, data_path, html_out, pdf_out)
+    return _pandoc(work_dir, data_path, html_out, pdf_out, timestamp)
 
 
-def _pandoc(work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path) -> Rendered:
+def _pandoc(
+    work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path, timestamp: int | None = None
+) -> Rendered:
     import pypandoc
     import typst
 
@@ -60,7 +67,14 @@ def _pandoc(work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path) -> R
         str(SOURCE), "typst", format="markdown", outputfile=str(typ), extra_args=common
     )
     pdf_tmp = work_dir / "rapport.pdf"
-    typst.compile(str(typ), output=str(pdf_tmp), font_paths=[str(FONTS)], root=str(work_dir))
+    # A fixed creation time (the data's date) keeps the PDF byte-identical between runs.
+    typst.compile(
+        str(typ),
+        output=str(pdf_tmp),
+        font_paths=[str(FONTS)],
+        root=str(work_dir),
+        timestamp=timestamp,
+    )
     return Rendered(_place(html_tmp, html_out), _place(pdf_tmp, pdf_out), "pandoc+typst")
 
 

@@ -1,4 +1,4 @@
-"""A small EXAMPLE export for a new grant year (2025): ``python -m pipeline.synthetic.example_year``.
+"""A small EXAMPLE export for a new grant year: ``python -m pipeline.synthetic.example_year``.
 
 It shows that adding a year is configuration: a form spec (raw/forms/2025/form.toml), a row
 in raw/reference/bidragsar.csv, the ledger and an export. Nothing here is real: twelve

@@ -61,7 +61,7 @@ def trace(
     spec = table_spec(cell["table_id"])
     rows = con.sql(
         "SELECT * FROM lineage.rows WHERE bidragsar = $y AND figure_id = $f "
-        "ORDER BY role DESC, source_file, source_row",
+        "ORDER BY role DESC, source_file, source_row, contribution, kommunkod",
         params={"y": year, "f": figure_id},
     ).pl()
     recomputed = recompute(rows.to_dicts())

@@ -77,7 +77,15 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
         lineage.filter(pl.col("figure_id").is_in(known))
         .select(list(LINEAGE_SCHEMA))
         .cast(LINEAGE_SCHEMA)
-        .sort("figure_id", "role", "source_file", "source_row")
+        .sort(
+            "figure_id",
+            "role",
+            "source_file",
+            "source_row",
+            "contribution",
+            "kommunkod",
+            nulls_last=True,
+        )
     )
 
 

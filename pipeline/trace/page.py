@@ -24,7 +24,7 @@ def lineage_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, list[di
     rows = (
         con.sql(
             "SELECT * FROM lineage.rows WHERE bidragsar = $y ORDER BY figure_id, role "
-            "DESC, source_file, source_row",
+            "DESC, source_file, source_row, contribution, kommunkod",
             params={"y": year},
         )
         .pl()

@@ -1,0 +1,338 @@
+"""Refresh: the sensor and the schedule, versions published only on change with the list
+of what changed, a malformed late file rejected, a killed run rerun to the same outputs,
+the 2025 configuration, and the real Dagster daemon picking up a late report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pypdf
+import pytest
+
+import pipeline.refresh as refresh
+from pipeline.config import RAW_DIR, ROOT
+from pipeline.forms import load_form
+from pipeline.raw.exports import read_export
+
+MAIN_2024 = "returns/2024/aterrapport_2024_export_2025-02-03.xlsx"
+
+
+# ---------------------------------------------------------------- sensor and schedule
+
+
+def test_sensor_requests_one_run_per_new_or_changed_file(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    monkeypatch.setattr(refresh, "RAW_DIR", raw)
+
+    def tick(cursor):
+        with dg.build_sensor_context(cursor=cursor) as context:
+            result = refresh.returns_sensor(context)
+        return result.run_requests, result.cursor
+
+    requests, cursor = tick(None)
+    assert requests == []  # switched on: the folders as they are are the baseline
+    late = raw / "returns" / "2024" / "sen.csv"
+    shutil.copy(raw / "returns" / "2024" / "sena_aterrapporter_2025-02-12.csv", late)
+    requests, cursor = tick(cursor)
+    assert [(r.partition_key, r.tags["halsosamtal/files"]) for r in requests] == [
+        ("2024", "sen.csv")
+    ]
+    requests, cursor = tick(cursor)
+    assert requests == []  # the same file again: nothing
+    late.write_bytes(late.read_bytes().replace(b"Vilhelmina", b"Vilhelmina ", 1))
+    requests, cursor = tick(cursor)
+    assert [r.partition_key for r in requests] == ["2024"]  # same name, new content
+    assert len({r.run_key for r in requests}) == 1
+
+
+def test_daily_schedule_refreshes_the_open_year(monkeypatch):
+    monkeypatch.setenv("HALSOSAMTAL_OPEN_YEAR", "2024")
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 2, 3, 6, 0))
+    request = refresh.daily_refresh(context)
+    assert request.partition_key == "2024"
+    assert refresh.daily_refresh.cron_schedule == "0 6 * * *"
+    assert refresh.daily_refresh.execution_timezone == "Europe/Stockholm"
+
+
+# ---------------------------------------------------------------- refreshes end to end
+
+
+class Env:
+    """A private copy of raw/, a build folder and a Dagster home: the pipeline as an
+    analyst runs it, in a subprocess."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.raw, self.build, self.home = root / "raw", root / "build", root / "home"
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "HALSOSAMTAL_RAW": str(self.raw),
+            "HALSOSAMTAL_BUILD": str(self.build),
+            "DAGSTER_HOME": str(self.home),
+            "HALSOSAMTAL_SENSOR_SECONDS": "2",
+        }
+
+    def build_cmd(self, years: tuple[str, ...] = ("2024",)) -> list[str]:
+        """Refreshes rebuild 2024; the warehouse keeps 2023 from the first build."""
+        return [sys.executable, "-m", "pipeline", "build",
+                *[a for y in years for a in ("--year", y)]]
+
+    def run_build(self, years: tuple[str, ...] = ("2024",)) -> subprocess.CompletedProcess:
+        return subprocess.run(self.build_cmd(years), env=self.env(), cwd=ROOT,
+                              capture_output=True, text=True, timeout=600)
+
+    def versions(self) -> list[str]:
+        return sorted(p.name for p in (self.build / "2024" / "versions").glob("v*"))
+
+    def changes(self, version: str) -> dict:
+        path = self.build / "2024" / "versions" / version / "andringar.json"
+        return json.loads(path.read_text(encoding="utf-8"))
+
+
+def correction(
+    env: Env, name: str, persons_delta: int, submitted: str, sid: str
+) -> tuple[str, str, str]:
+    """A correction from the first municipality in the main export that left a target
+    group unticked: its row, with more persons reached and that target group ticked.
+    Returns the municipality's name, its county code and the option ticked."""
+    form = load_form(2024)
+    export = read_export(RAW_DIR / MAIN_2024, form)
+    persons = export.header.index(form.question("antal_personer").column)
+    question = form.question("malgrupper")
+    columns = {o.code: export.header.index(question.option_column(o)) for o in question.options}
+    row, option = next(
+        (list(cells), code)
+        for _, cells in export.rows
+        if cells[2] != "Uppsala kommun"  # its first report is superseded
+        for code, c in columns.items()
+        if cells[c] == "0"
+    )
+    row[0], row[1] = sid, submitted
+    row[persons] = str(int(row[persons]) + persons_delta)
+    row[columns[option]] = "1"
+    path = env.raw / "returns" / "2024" / name
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(export.header)
+        w.writerow(["" if v is None else v for v in row])
+    kommuner = {
+        r["kommun_namn"]: r["lan_kod"]
+        for r in csv.DictReader((RAW_DIR / "reference" / "kommuner.csv").open(encoding="utf-8"))
+    }
+    return row[2], kommuner[row[2]], option
+
+
+def figures(env: Env, version: str) -> dict[str, float]:
+    path = env.build / "2024" / "versions" / version / "figures.csv"
+    with path.open(encoding="utf-8") as f:
+        return {r["figure_id"]: float(r["value"]) for r in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> Env:
+    e = Env(tmp_path_factory.mktemp("refresh"))
+    shutil.copytree(RAW_DIR, e.raw)
+    e.home.mkdir()
+    (e.home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    result = e.run_build(("2023", "2024"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert e.versions() == ["v1"]
+    return e
+
+
+@pytest.mark.slow
+def test_a_refresh_that_changes_nothing_publishes_nothing(env):
+    before = (env.build / "2024" / "rapport.html").read_bytes()
+    result = env.run_build()
+    assert result.returncode == 0
+    assert env.versions() == ["v1"]
+    assert (env.build / "2024" / "rapport.html").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_correction_changes_exactly_its_figures(env):
+    old = figures(env, "v1")
+    kommun, lan, ticked = correction(env, "rattelse.csv", 500, "2025-02-27 09:30:00", "8800001")
+    result = env.run_build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert env.versions() == ["v1", "v2"]
+    new = figures(env, "v2")
+    changes = env.changes("v2")
+    assert changes["previous"] == "v1"
+    assert [(r["kommun"], r["change"][:8]) for r in changes["reports"]] == [(kommun, "ersätter")]
+    # Direct counts: one more municipality with the 65–79 target group, 500 more persons.
+    assert new[f"tabell3.{ticked}.antal"] == old[f"tabell3.{ticked}.antal"] + 1
+    assert new["text.personer"] == old["text.personer"] + 500
+    assert new[f"rackvidd.{lan}.personer"] == old[f"rackvidd.{lan}.personer"] + 500
+    assert new["rapportdata.inkomna_rapporter"] == old["rapportdata.inkomna_rapporter"] + 1
+    changed = {f["figure_id"] for f in changes["figures"]}
+    assert changed == {f for f in new if new[f] != old.get(f)}
+    # Exactly what the correction touches: its target group, its persons (in the text
+    # and the reach table of its region), and the counts of reports and files.
+    assert changed <= {
+        f"tabell3.{ticked}.antal",
+        f"tabell3.{ticked}.andel",
+        "text.personer",
+        "text.personer_avrundat",
+        f"rackvidd.{lan}.personer",
+        f"rackvidd.{lan}.per_1000",
+        "rackvidd.riket.personer",
+        "rackvidd.riket.per_1000",
+        "rapportdata.inkomna_rapporter",
+        "rapportdata.ersatta_rapporter",
+        "rapportdata.sena_rapporter",
+        "rapportdata.data_per",
+        "rapportdata.inlasta_filer",
+    }
+    assert {f"tabell3.{ticked}.antal", "text.personer", "rapportdata.inlasta_filer"} <= changed
+    report = (env.build / "2024" / "rapport.html").read_text(encoding="utf-8")
+    assert "Siffror som ändrats sedan v1" in report and f"tabell3.{ticked}.antal" in report
+    manifest = json.loads((env.build / "2024" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == "v2" and len(manifest["code_version"]) == 12
+    assert {i["path"].split("/")[-1] for i in manifest["inputs"]} >= {"rattelse.csv"}
+    assert all(len(o["sha256"]) == 64 for o in manifest["outputs"])
+    assert "duckdb" in manifest["packages"]
+
+
+@pytest.mark.slow
+def test_a_malformed_late_file_is_rejected_and_nothing_is_published(env):
+    bad = env.raw / "returns" / "2024" / "trasig.csv"
+    shutil.copy(Path(__file__).parent / "corpus" / "files" / "truncated.csv", bad)
+    published = (env.build / "2024" / "rapport.html").read_bytes()
+    versions = env.versions()
+    result = env.run_build()
+    assert result.returncode == 1
+    assert "trasig.csv: the file was rejected: the last row has" in result.stdout + result.stderr
+    assert env.versions() == versions
+    assert (env.build / "2024" / "rapport.html").read_bytes() == published
+    bad.unlink()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_a_killed_run_rerun_gives_the_outputs_of_a_clean_run(env, tmp_path):
+    other = Env(tmp_path / "copy")
+    shutil.copytree(env.root, other.root)
+    for e in (env, other):
+        correction(e, "rattelse_2.csv", 100, "2025-03-01 10:00:00", "8800002")
+    clean = env.run_build()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    before = other.versions()
+    proc = subprocess.Popen(other.build_cmd(), env=other.env(), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    versions = other.build / "2024" / "versions"
+    deadline = time.monotonic() + 300
+    while not list(versions.glob(".staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # killed in the middle of building the new version
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert other.versions() == before  # nothing half-written was published
+    assert other.run_build().returncode == 0
+    assert other.versions() == env.versions() == [*before, f"v{len(before) + 1}"]
+    a, b = tree(env.build / "2024"), tree(other.build / "2024")
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    pdfs = [[p.extract_text() for p in pypdf.PdfReader(e.build / "2024" / "rapport.pdf").pages]
+            for e in (env, other)]
+    assert pdfs[0] == pdfs[1]
+
+
+def test_the_2025_configuration_builds_with_2024_beside_it(warehouse, build_root):
+    html = (build_root / "2025" / "rapport.html").read_text(encoding="utf-8")
+    assert 'id="tab-tabell4"' in html and "Antal 2024" in html and "Antal 2025" in html
+    with (build_root / "2025" / "tables" / "tabell5.csv").open(encoding="utf-8") as f:
+        rows = {r["row_id"]: r for r in csv.DictReader(f)}
+    # The split collaboration question maps to 2024's through `same_as`.
+    assert rows["nej"]["row_label"] == "Nej, samtalen genomförs utan samverkan"
+
+
+# ---------------------------------------------------------------- the real daemon
+
+
+@pytest.mark.slow
+def test_daemon_sensor_publishes_a_new_version_when_a_late_report_arrives(env):
+    from tests.test_webserver import free_port, graphql, wait_for_assets
+
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    reset = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    log = (env.root / "daemon.log").open("w")
+    web = subprocess.Popen(
+        [
+            str(bin_dir / "dagster-webserver"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-m",
+            "pipeline.definitions",
+        ],
+        cwd=ROOT,
+        env=env.env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=reset,
+    )
+    daemon = subprocess.Popen(
+        [str(bin_dir / "dagster-daemon"), "run", "-m", "pipeline.definitions"],
+        cwd=ROOT,
+        env=env.env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=reset,
+    )
+    try:
+        wait_for_assets(port, web)
+        before = env.versions()
+        # Let the sensor take its baseline, then drop a late report into the folder.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ticks = graphql(
+                port,
+                """{ sensorOrError(sensorSelector: {repositoryName:
+                "__repository__", repositoryLocationName: "pipeline.definitions",
+                sensorName: "returns_sensor"}) { ... on Sensor { sensorState { ticks(limit: 1)
+                { status } } } } }""",
+            )
+            state = ticks.get("data", {}).get("sensorOrError", {}).get("sensorState") or {}
+            if state.get("ticks"):
+                break
+            time.sleep(1)
+        correction(env, "sen_rattelse.csv", 7, "2025-03-05 08:00:00", "8800003")
+        deadline = time.monotonic() + 420
+        while env.versions() == before and time.monotonic() < deadline:
+            time.sleep(2)
+        new = [v for v in env.versions() if v not in before]
+        assert new, (env.root / "daemon.log").read_text()[-3000:]
+        changes = env.changes(new[0])
+        assert any(r["source_file"].endswith("sen_rattelse.csv") for r in changes["reports"])
+    finally:
+        for proc in (daemon, web):
+            proc.send_signal(signal.SIGINT)
+        for proc in (daemon, web):
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        log.close()
