@@ -87,7 +87,8 @@ def test_2023_allocation_sums_to_the_appropriation(raw_dir):
 def test_money_in_warehouse(warehouse):
     totals = warehouse.query(
         """SELECT bidragsar, count(*) AS n, sum(belopp_kr) AS kr
-           FROM ledger.fordelningsnyckel GROUP BY bidragsar ORDER BY bidragsar"""
+           FROM ledger.fordelningsnyckel WHERE bidragsar <= 2024 GROUP BY bidragsar
+           ORDER BY bidragsar"""
     ).rows()
     assert totals == [(2023, 290, 143_500_000), (2024, 247, 85_906_462)]
     req = warehouse.query(

@@ -87,12 +87,23 @@ class Env:
 
     def build_cmd(self, years: tuple[str, ...] = ("2024",)) -> list[str]:
         """Refreshes rebuild 2024; the warehouse keeps 2023 from the first build."""
-        return [sys.executable, "-m", "pipeline", "build",
-                *[a for y in years for a in ("--year", y)]]
+        return [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "build",
+            *[a for y in years for a in ("--year", y)],
+        ]
 
     def run_build(self, years: tuple[str, ...] = ("2024",)) -> subprocess.CompletedProcess:
-        return subprocess.run(self.build_cmd(years), env=self.env(), cwd=ROOT,
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            self.build_cmd(years),
+            env=self.env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     def versions(self) -> list[str]:
         return sorted(p.name for p in (self.build / "2024" / "versions").glob("v*"))
@@ -238,8 +249,13 @@ def test_a_killed_run_rerun_gives_the_outputs_of_a_clean_run(env, tmp_path):
     clean = env.run_build()
     assert clean.returncode == 0, clean.stdout + clean.stderr
     before = other.versions()
-    proc = subprocess.Popen(other.build_cmd(), env=other.env(), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        other.build_cmd(),
+        env=other.env(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     versions = other.build / "2024" / "versions"
     deadline = time.monotonic() + 300
     while not list(versions.glob(".staging-*")) and time.monotonic() < deadline:
@@ -253,8 +269,10 @@ def test_a_killed_run_rerun_gives_the_outputs_of_a_clean_run(env, tmp_path):
     a, b = tree(env.build / "2024"), tree(other.build / "2024")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
-    pdfs = [[p.extract_text() for p in pypdf.PdfReader(e.build / "2024" / "rapport.pdf").pages]
-            for e in (env, other)]
+    pdfs = [
+        [p.extract_text() for p in pypdf.PdfReader(e.build / "2024" / "rapport.pdf").pages]
+        for e in (env, other)
+    ]
     assert pdfs[0] == pdfs[1]
 
 

@@ -1,0 +1,167 @@
+"""Benchmark: ``python -m pipeline bench`` (not a test). Measures on this machine, with the
+median and spread over repeated runs, wall time and peak memory of:
+
+* the full build from raw/ (warm environment), a rebuild when nothing changed, and the
+  refresh after one late report, each as the analyst runs it (a fresh process);
+* the bare work: the same steps called straight in one process without Dagster, each step
+  alone (parse, validate, SQL, charts, render), so that the orchestration's overhead and
+  each step's share are ratios from the same run;
+* the derivation of all tables alone, and the render alone (HTML and PDF);
+* scale: synthetic returns for 10×, 100× and 1000× the municipalities, and the time and
+  memory of ingest, validation and derivation at each size.
+
+Results go to build/bench/results.json and a short table is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.config import RAW_DIR, ROOT, build_dir
+
+PY = sys.executable
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) and stdout of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024, out
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(samples), 3),
+        "min": round(min(samples), 3),
+        "max": round(max(samples), 3),
+        "n": len(samples),
+    }
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root, self.raw, self.build, self.home = (
+            root,
+            root / "raw",
+            root / "build",
+            root / "home",
+        )
+        shutil.copytree(RAW_DIR, self.raw)
+        self.home.mkdir()
+        (self.home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "HALSOSAMTAL_RAW": str(self.raw),
+            "HALSOSAMTAL_BUILD": str(self.build),
+            "DAGSTER_HOME": str(self.home),
+        }
+
+    def reset_build(self) -> None:
+        shutil.rmtree(self.build, ignore_errors=True)
+        shutil.rmtree(self.home / "storage", ignore_errors=True)
+
+
+def measure(name: str, repeats: int, prepare, cmd: list[str], ws: Workspace) -> dict:
+    times, memory = [], []
+    for _ in range(repeats):
+        prepare()
+        elapsed, peak, _ = run(cmd, ws.env())
+        times.append(elapsed)
+        memory.append(peak)
+    print(f"  {name:<38} {statistics.median(times):7.2f} s  {max(memory):7.0f} MB", flush=True)
+    return {"seconds": summary(times), "peak_mb": round(max(memory), 1)}
+
+
+def bare_script(step: str = "all") -> list[str]:
+    return [PY, "-m", "pipeline.bench_bare", step]
+
+
+def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict:
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    build = [PY, "-m", "pipeline", "build", "--year", "2023", "--year", "2024"]
+    refresh = [PY, "-m", "pipeline", "build", "--year", "2024"]
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace(Path(tmp))
+        print("Pipeline (Dagster, one process per command)")
+        results["full_build"] = measure("full build from raw/", repeats, ws.reset_build, build, ws)
+        results["no_change_rebuild"] = measure(
+            "rebuild, nothing changed", repeats, lambda: None, refresh, ws
+        )
+        counter = iter(range(1000))
+
+        def add_late_report() -> None:
+            from tests.test_refresh import Env, correction  # a realistic correction file
+
+            e = Env(ws.root)
+            correction(
+                e,
+                f"sen_{next(counter)}.csv",
+                1,
+                "2025-03-01 10:00:00",
+                str(8_900_000 + next(counter)),
+            )
+
+        results["late_report_refresh"] = measure(
+            "refresh after one late report", repeats, add_late_report, refresh, ws
+        )
+        print("Bare work (no Dagster, one process, same steps)")
+        bare = []
+        for _ in range(repeats):
+            _, peak, out = run(bare_script(), ws.env())
+            bare.append({**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak})
+        steps = {k: summary([b["steps"][k] for b in bare]) for k in bare[0]["steps"]}
+        total = summary([b["total"] for b in bare])
+        results["bare"] = {
+            "total_seconds": total,
+            "steps": steps,
+            "peak_mb": max(b["peak_mb"] for b in bare),
+            "import_seconds": summary([b["imports"] for b in bare]),
+        }
+        for k, v in steps.items():
+            print(f"  {k:<38} {v['median']:7.2f} s")
+        print(f"  {'total (with imports)':<38} {total['median']:7.2f} s")
+        results["tables_alone"] = steps["derive tables (SQL)"]
+        results["render_alone"] = {"html_and_pdf": steps["render HTML + PDF"]}
+        results["overhead_ratio"] = round(
+            results["full_build"]["seconds"]["median"] / total["median"], 2
+        )
+        print(f"  pipeline / bare work: {results['overhead_ratio']}×")
+    print("Scale (synthetic returns; ingest, validation, derivation)")
+    results["scale"] = {}
+    for k in scales:
+        _, peak, out = run([PY, "-m", "pipeline.bench_bare", "scale", str(k)], os.environ.copy())
+        data = json.loads(out.strip().splitlines()[-1])
+        data["peak_mb"] = round(peak, 1)
+        results["scale"][str(k)] = data
+        print(
+            f"  ×{k:<5} {data['submissions']:>8} reports  ingest {data['ingest']:7.2f} s  "
+            f"validate {data['validate']:7.2f} s  derive {data['derive']:7.2f} s  "
+            f"peak {peak:7.0f} MB",
+            flush=True,
+        )
+    out_dir = build_dir() / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"wrote {out_dir / 'results.json'}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""The bare work for the benchmark: the pipeline's steps called straight in one process,
+without Dagster. ``python -m pipeline.bench_bare all`` or ``… scale <k>``; prints one JSON
+line. Used by ``python -m pipeline bench``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+T0 = time.perf_counter()
+import duckdb  # noqa: E402
+import numpy as np  # noqa: E402
+import polars as pl  # noqa: E402
+
+from pipeline.config import RAW_DIR  # noqa: E402
+from pipeline.forms import load_form  # noqa: E402
+from pipeline.forms_tables import (  # noqa: E402
+    form_columns,
+    form_options,
+    form_questions,
+    form_window,
+)
+from pipeline.raw.ingest import ingest_folder  # noqa: E402
+from pipeline.raw.reference import load_ledger, load_published_totals, load_reference  # noqa: E402
+from pipeline.sqlfiles import materialize_partition  # noqa: E402
+from pipeline.tables.derive import derive_year  # noqa: E402
+from pipeline.warehouse import replace_partition, replace_table  # noqa: E402
+
+IMPORTS = time.perf_counter() - T0
+YEARS = (2023, 2024)
+
+
+@contextmanager
+def step(steps: dict[str, float], name: str):
+    start = time.perf_counter()
+    yield
+    steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
+
+
+def load_forms(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    form = load_form(year)
+    for table, df in (
+        ("form_columns", form_columns(form)),
+        ("form_options", form_options(form)),
+        ("form_questions", form_questions(form)),
+        ("form_window", form_window(form)),
+    ):
+        replace_partition(con, f"reference.{table}", year, df)
+
+
+def all_steps() -> dict:
+    from pipeline.report.publish import publish
+    from pipeline.report.render import render
+    from pipeline.trace.lineage import derive_lineage
+    from pipeline.validation.stages import validate_submissions, validate_tables
+
+    steps: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
+        with step(steps, "load reference + ledger"):
+            for name in ("kommuner", "regioner", "bidragsar"):
+                replace_table(con, f"reference.{name}", load_reference(name))
+            replace_table(con, "reference.kontrolltal", load_published_totals())
+            for year in YEARS:
+                for kind in ("fordelningsnyckel", "rekvisitioner"):
+                    replace_partition(con, f"ledger.{kind}", year, load_ledger(kind, year))
+        for year in YEARS:
+            with step(steps, "parse exports"):
+                load_forms(con, year)
+                others = {y: load_form(y) for y in YEARS if y != year}
+                ingest_folder(con, RAW_DIR / "returns" / str(year), load_form(year), others)
+            with step(steps, "stage (SQL)"):
+                materialize_partition(con, "staged/submissions", year)
+                materialize_partition(con, "staged/answers", year)
+            with step(steps, "validate reports (Great Expectations)"):
+                validate_submissions(con, year)
+            with step(steps, "derive tables (SQL)"):
+                materialize_partition(con, "staged/respondents", year)
+                cells = derive_year(con, year)
+                replace_partition(con, "tables.cells", year, cells)
+            with step(steps, "lineage"):
+                replace_partition(con, "lineage.rows", year, derive_lineage(con, year))
+            with step(steps, "validate tables (Great Expectations)"):
+                validate_tables(con, year)
+            with step(steps, "publish (charts, files, render)"):
+                pub = publish(con, year, Path(tmp) / "out" / str(year))
+        work = pub.folder / "rapport"
+        with step(steps, "render HTML + PDF"):
+            render(
+                work,
+                (work / "rapport-data.json").resolve(),
+                Path(tmp) / "r.html",
+                Path(tmp) / "r.pdf",
+            )
+    total = time.perf_counter() - T0
+    # the render alone is measured again on its own; the publish step already includes it
+    return {"steps": steps, "imports": IMPORTS, "total": total - steps["render HTML + PDF"]}
+
+
+def scale(k: int) -> dict:
+    """Synthetic returns for k × the municipalities: ingest, validation, derivation."""
+    import datetime as dt
+
+    from pipeline.synthetic.exports import ExportFile, Submission, write_export
+    from pipeline.synthetic.generate import Money
+    from pipeline.validation.stages import validate_submissions
+
+    rng = np.random.default_rng(k)
+    real = load_reference("kommuner")
+    rows = []
+    for i in range(k):
+        rows.append(
+            real.with_columns(
+                kommunkod=pl.col("kommunkod") + f"{i:04d}" if k > 1 else pl.col("kommunkod"),
+                kommun_namn=pl.col("kommun_namn") + (f" {i}" if k > 1 else ""),
+                kommun=pl.col("kommun") + (f" {i}" if k > 1 else ""),
+            )
+        )
+    kommuner = pl.concat(rows)
+    keys = load_ledger("fordelningsnyckel", 2024).select("kommunkod", "belopp_kr")
+    recipients = kommuner.join(
+        keys.with_columns(base=pl.col("kommunkod")).drop("kommunkod"),
+        left_on=pl.col("kommunkod").str.slice(0, 4),
+        right_on="base",
+    )
+    form = load_form(2024)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "2024"
+        folder.mkdir()
+        subs = []
+        for i, r in enumerate(recipients.iter_rows(named=True)):
+            unused = 0 if rng.uniform() < 0.8 else int(r["belopp_kr"] * rng.uniform(0, 1))
+            answers = example_answers_2024(rng, Money(r["belopp_kr"], unused), form)
+            subs.append(
+                Submission(
+                    str(10_000_000 + i), dt.datetime(2025, 1, 10, 9, 0), r["kommun_namn"], answers
+                )
+            )
+        write_export(ExportFile(folder / "export.csv", form, subs, kind="csv"))
+        con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
+        replace_table(con, "reference.kommuner", kommuner)
+        replace_table(con, "reference.regioner", load_reference("regioner"))
+        replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
+        ledger = recipients.select(
+            pl.lit(2024, pl.Int32).alias("bidragsar"),
+            "kommunkod",
+            "belopp_kr",
+            pl.lit("bench").alias("source_file"),
+            pl.lit("").alias("source_sha256"),
+            pl.lit(0, pl.Int32).alias("source_row"),
+        )
+        replace_partition(con, "ledger.fordelningsnyckel", 2024, ledger)
+        by_name = dict(zip(recipients["kommun_namn"], recipients["kommunkod"], strict=True))
+        req = pl.DataFrame(
+            {
+                "bidragsar": [2024] * len(subs),
+                "kommunkod": [by_name[s.kommun] for s in subs],
+                "belopp_kr": [s.answers["rekvirerat"] for s in subs],
+            },
+            schema_overrides={"bidragsar": pl.Int32},
+        )
+        replace_partition(con, "ledger.rekvisitioner", 2024, req)
+        load_forms(con, 2024)
+        t = time.perf_counter()
+        ingest_folder(con, folder, form, {})
+        materialize_partition(con, "staged/submissions", 2024)
+        materialize_partition(con, "staged/answers", 2024)
+        ingest = time.perf_counter() - t
+        t = time.perf_counter()
+        validate_submissions(con, 2024)
+        validate = time.perf_counter() - t
+        t = time.perf_counter()
+        materialize_partition(con, "staged/respondents", 2024)
+        cells = derive_year(con, 2024)
+        derive = time.perf_counter() - t
+    return {
+        "k": k,
+        "submissions": len(subs),
+        "ingest": ingest,
+        "validate": validate,
+        "derive": derive,
+        "figures": cells.height,
+    }
+
+
+def example_answers_2024(rng, money, form):
+    """Random answers consistent with the 2024 form's skip logic (as for 2025's example)."""
+    from pipeline.synthetic.generate import asked
+
+    answers: dict[str, object] = {
+        "rekvirerat": money.rekvirerat,
+        "anvant": money.anvant,
+        "oanvant": money.oanvant,
+    }
+    for q in form.questions:
+        if q.id in answers or not asked(q, answers, money):
+            continue
+        if q.id == "lonekostnader":
+            answers[q.id] = int(money.anvant * 0.8)
+        elif q.id == "ovriga_kostnader":
+            answers[q.id] = money.anvant - int(answers["lonekostnader"])
+        elif q.id == "genomforande":
+            answers[q.id] = "startat" if rng.uniform() < 0.9 else "forberett"
+        elif q.type in ("amount", "count"):
+            answers[q.id] = int(rng.integers(20, 400))
+        elif q.type == "single":
+            answers[q.id] = q.options[int(rng.integers(len(q.options)))].code
+        elif q.type == "multiple":
+            plain = [o.code for o in q.options if not o.exclusive]
+            answers[q.id] = {plain[int(rng.integers(len(plain)))]}
+        else:
+            answers[q.id] = None
+    return answers
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "all"
+    result = scale(int(sys.argv[2])) if mode == "scale" else all_steps()
+    print(json.dumps(result))
