@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import SQL_DIR
-from pipeline.warehouse import fetch_one
+from pipeline.warehouse import execute, fetch_one
 
 
 def sql_text(name: str) -> str:
@@ -27,7 +27,7 @@ def add_new_columns(
     existing = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     for name, dtype, *_ in wanted:
         if name not in existing:
-            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')
+            execute(con, f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')
 
 
 def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) -> int:
@@ -39,19 +39,20 @@ def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) 
     schema, table = name.split("/")
     select = sql_text(name)
     params = {"bidragsar": year}
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute("BEGIN")
+    execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    execute(con, "BEGIN")
     try:
-        con.execute(
+        execute(
+            con,
             f"CREATE TABLE IF NOT EXISTS {schema}.{table} AS SELECT * FROM ({select}) LIMIT 0",
             params,
         )
         add_new_columns(con, f"{schema}.{table}", select, params)
-        con.execute(f"DELETE FROM {schema}.{table} WHERE bidragsar = $bidragsar", params)
-        con.execute(f"INSERT INTO {schema}.{table} BY NAME {select}", params)
-        con.execute("COMMIT")
+        execute(con, f"DELETE FROM {schema}.{table} WHERE bidragsar = $bidragsar", params)
+        execute(con, f"INSERT INTO {schema}.{table} BY NAME {select}", params)
+        execute(con, "COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        execute(con, "ROLLBACK")
         raise
     return fetch_one(
         con, f"SELECT count(*) FROM {schema}.{table} WHERE bidragsar = $bidragsar", params

@@ -37,6 +37,12 @@ class Warehouse(dg.ConfigurableResource):
             return con.sql(sql, params=params).pl()
 
 
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:
+    """Run a statement to completion. DuckDB 2 streams results lazily: a statement whose
+    result is never consumed may not have run when the next one starts."""
+    con.execute(sql, params or []).fetchall()
+
+
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> tuple | None:
     """The first row of a query, with the result consumed (DuckDB 2 wants results finished
     before the connection runs anything else)."""
@@ -54,12 +60,12 @@ def qualified(table: str) -> tuple[str, str]:
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
     """Replace a whole table with a frame, atomically."""
     schema, _ = qualified(table)
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute("BEGIN")
+    execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    execute(con, "BEGIN")
     con.register("incoming", df.to_arrow())
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
+    execute(con, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
     con.unregister("incoming")
-    con.execute("COMMIT")
+    execute(con, "COMMIT")
 
 
 def replace_rows(
@@ -67,18 +73,18 @@ def replace_rows(
 ) -> None:
     """Replace the rows matching `where` (column = value, …) with a frame, atomically."""
     schema, _ = qualified(table)
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
     condition = " AND ".join(f"{column} = ?" for column in where)
-    con.execute("BEGIN")
+    execute(con, "BEGIN")
     try:
         con.register("incoming", df.to_arrow())
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-        con.execute(f"DELETE FROM {table} WHERE {condition}", list(where.values()))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+        execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
+        execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
         con.unregister("incoming")
-        con.execute("COMMIT")
+        execute(con, "COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        execute(con, "ROLLBACK")
         raise
 
 

@@ -17,7 +17,7 @@ import polars as pl
 from pipeline.forms import Form
 from pipeline.raw.exports import ExportRejected, read_export
 from pipeline.raw.provenance import display_path, sha256_of
-from pipeline.warehouse import fetch_one, replace_rows
+from pipeline.warehouse import execute, fetch_one, replace_rows
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -51,7 +51,7 @@ def ingest_folder(
     con: duckdb.DuckDBPyConnection, folder: Path, form: Form, other_forms: dict[int, Form]
 ) -> list[FileOutcome]:
     """Ingest every export of a year's folder; record what the folder holds now."""
-    con.execute(DDL)
+    execute(con, DDL)
     outcomes = [ingest_file(con, path, form, other_forms) for path in export_files(folder)]
     state = pl.DataFrame(
         [
@@ -94,7 +94,8 @@ def ingest_file(
     try:
         export = read_export(path, form, other_forms)
     except ExportRejected as e:
-        con.execute(
+        execute(
+            con,
             "INSERT INTO raw.export_files VALUES (?, ?, ?, 'rejected', ?, NULL, NULL, NULL, 0, ?)",
             [form.year, name, sha, e.reason, now],
         )
@@ -114,12 +115,13 @@ def ingest_file(
         source_sha256=pl.lit(sha),
         ingested_at=pl.lit(now),
     )
-    con.execute("BEGIN")
+    execute(con, "BEGIN")
     try:
         con.register("incoming_cells", cells.to_arrow())
-        con.execute("INSERT INTO raw.return_cells BY NAME SELECT * FROM incoming_cells")
+        execute(con, "INSERT INTO raw.return_cells BY NAME SELECT * FROM incoming_cells")
         con.unregister("incoming_cells")
-        con.execute(
+        execute(
+            con,
             "INSERT INTO raw.export_files VALUES (?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
             [
                 form.year,
@@ -132,8 +134,8 @@ def ingest_file(
                 now,
             ],
         )
-        con.execute("COMMIT")
+        execute(con, "COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        execute(con, "ROLLBACK")
         raise
     return FileOutcome(name, "loaded", len(export.rows))

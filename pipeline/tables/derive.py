@@ -10,6 +10,7 @@ import polars as pl
 
 from pipeline.config import SQL_DIR
 from pipeline.tables.spec import TableSpec, table_specs
+from pipeline.warehouse import execute
 
 CELL_SCHEMA = {
     "bidragsar": pl.Int32,
@@ -29,7 +30,7 @@ CELL_SCHEMA = {
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    execute(con, (SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection) -> set[int]:

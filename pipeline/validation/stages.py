@@ -21,7 +21,7 @@ from pipeline.validation.rules import (
     YEAR_OVER_YEAR_RULES,
 )
 from pipeline.validation.run import Outcome, combine, run_rules
-from pipeline.warehouse import replace_rows
+from pipeline.warehouse import execute, replace_rows
 
 QUARANTINE_DDL = """
 CREATE SCHEMA IF NOT EXISTS validated;
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS validated.quarantine (
 
 
 def ensure_quarantine(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(QUARANTINE_DDL)
+    execute(con, QUARANTINE_DDL)
 
 
 def facts(con: duckdb.DuckDBPyConnection, model: str, year: int) -> pl.DataFrame:
