@@ -40,19 +40,21 @@ def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) 
     select = sql_text(name)
     params = {"bidragsar": year}
     execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    execute(con, "BEGIN")
+    execute(
+        con,
+        f"CREATE TABLE IF NOT EXISTS {schema}.{table} AS SELECT * FROM ({select}) LIMIT 0",
+        params,
+    )
+    add_new_columns(con, f"{schema}.{table}", select, params)
+    # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
+    # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
+    con.begin()
     try:
-        execute(
-            con,
-            f"CREATE TABLE IF NOT EXISTS {schema}.{table} AS SELECT * FROM ({select}) LIMIT 0",
-            params,
-        )
-        add_new_columns(con, f"{schema}.{table}", select, params)
         execute(con, f"DELETE FROM {schema}.{table} WHERE bidragsar = $bidragsar", params)
         execute(con, f"INSERT INTO {schema}.{table} BY NAME {select}", params)
-        execute(con, "COMMIT")
+        con.commit()
     except Exception:
-        execute(con, "ROLLBACK")
+        con.rollback()
         raise
     return fetch_one(
         con, f"SELECT count(*) FROM {schema}.{table} WHERE bidragsar = $bidragsar", params

@@ -61,11 +61,11 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) 
     """Replace a whole table with a frame, atomically."""
     schema, _ = qualified(table)
     execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    execute(con, "BEGIN")
     con.register("incoming", df.to_arrow())
-    execute(con, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
-    con.unregister("incoming")
-    execute(con, "COMMIT")
+    try:  # one statement: atomic by itself
+        execute(con, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM incoming")
+    finally:
+        con.unregister("incoming")
 
 
 def replace_rows(
@@ -75,17 +75,21 @@ def replace_rows(
     schema, _ = qualified(table)
     execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
     condition = " AND ".join(f"{column} = ?" for column in where)
-    execute(con, "BEGIN")
+    con.register("incoming", df.to_arrow())
     try:
-        con.register("incoming", df.to_arrow())
+        # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
+        # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
         execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-        execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
-        execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        con.begin()
+        try:
+            execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
+            execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    finally:
         con.unregister("incoming")
-        execute(con, "COMMIT")
-    except Exception:
-        execute(con, "ROLLBACK")
-        raise
 
 
 def replace_partition(

@@ -115,7 +115,7 @@ def ingest_file(
         source_sha256=pl.lit(sha),
         ingested_at=pl.lit(now),
     )
-    execute(con, "BEGIN")
+    con.begin()
     try:
         con.register("incoming_cells", cells.to_arrow())
         execute(con, "INSERT INTO raw.return_cells BY NAME SELECT * FROM incoming_cells")
@@ -134,8 +134,8 @@ def ingest_file(
                 now,
             ],
         )
-        execute(con, "COMMIT")
+        con.commit()
     except Exception:
-        execute(con, "ROLLBACK")
+        con.rollback()
         raise
     return FileOutcome(name, "loaded", len(export.rows))
