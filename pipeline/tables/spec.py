@@ -26,6 +26,7 @@ TABLE_ORDER = [
     "bilaga1_tabell6",
     "bilaga2",
     "rackvidd",
+    "rackvidd_kommun",
     "rapportdata",
     "text",
 ]
