@@ -105,6 +105,7 @@ def scale(k: int) -> dict:
     """Synthetic returns for k × the municipalities: ingest, validation, derivation."""
     import datetime as dt
 
+    from pipeline.synthetic.example_year import example_answers
     from pipeline.synthetic.exports import ExportFile, Submission, write_export
     from pipeline.synthetic.generate import Money
     from pipeline.validation.stages import validate_submissions
@@ -134,7 +135,7 @@ def scale(k: int) -> dict:
         subs = []
         for i, r in enumerate(recipients.iter_rows(named=True)):
             unused = 0 if rng.uniform() < 0.8 else int(r["belopp_kr"] * rng.uniform(0, 1))
-            answers = example_answers_2024(rng, Money(r["belopp_kr"], unused), form)
+            answers = example_answers(rng, Money(r["belopp_kr"], unused), form)
             subs.append(
                 Submission(
                     str(10_000_000 + i), dt.datetime(2025, 1, 10, 9, 0), r["kommun_namn"], answers
@@ -185,36 +186,6 @@ def scale(k: int) -> dict:
         "derive": derive,
         "figures": cells.height,
     }
-
-
-def example_answers_2024(rng, money, form):
-    """Random answers consistent with the 2024 form's skip logic (as for 2025's example)."""
-    from pipeline.synthetic.generate import asked
-
-    answers: dict[str, object] = {
-        "rekvirerat": money.rekvirerat,
-        "anvant": money.anvant,
-        "oanvant": money.oanvant,
-    }
-    for q in form.questions:
-        if q.id in answers or not asked(q, answers, money):
-            continue
-        if q.id == "lonekostnader":
-            answers[q.id] = int(money.anvant * 0.8)
-        elif q.id == "ovriga_kostnader":
-            answers[q.id] = money.anvant - int(answers["lonekostnader"])
-        elif q.id == "genomforande":
-            answers[q.id] = "startat" if rng.uniform() < 0.9 else "forberett"
-        elif q.type in ("amount", "count"):
-            answers[q.id] = int(rng.integers(20, 400))
-        elif q.type == "single":
-            answers[q.id] = q.options[int(rng.integers(len(q.options)))].code
-        elif q.type == "multiple":
-            plain = [o.code for o in q.options if not o.exclusive]
-            answers[q.id] = {plain[int(rng.integers(len(plain)))]}
-        else:
-            answers[q.id] = None
-    return answers
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.config import RAW_DIR
-from pipeline.forms import load_form
+from pipeline.forms import Form, load_form
 from pipeline.synthetic.exports import ExportFile, Submission, write_export
 from pipeline.synthetic.generate import Money, asked, municipality_names, read_csv
 
@@ -24,8 +24,11 @@ SOURCE = (
 )
 
 
-def example_answers(rng: np.random.Generator, money: Money) -> dict[str, object]:
-    form = load_form(YEAR)
+def example_answers(
+    rng: np.random.Generator, money: Money, form: Form | None = None
+) -> dict[str, object]:
+    """Random answers that keep the form's skip logic and exclusive options."""
+    form = form or load_form(YEAR)
     answers: dict[str, object] = {
         "rekvirerat": money.rekvirerat,
         "anvant": money.anvant,

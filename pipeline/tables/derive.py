@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import duckdb
 import polars as pl
 
 from pipeline.config import SQL_DIR
-from pipeline.tables.spec import TableSpec, table_specs
+from pipeline.tables.spec import Part, TableSpec, table_specs
 from pipeline.warehouse import execute
 
 CELL_SCHEMA = {
@@ -77,30 +78,39 @@ def identify(spec: TableSpec, df: pl.DataFrame, multi_year: bool) -> pl.DataFram
     return df.with_columns(figure_id=figure)
 
 
-def derive_table(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
-) -> pl.DataFrame:
-    """One table's cells: every part, every year it shows, labelled from its definition."""
-    years = [year + offset for offset in spec.years if year + offset in available]
-    multi_year = len(spec.years) > 1
-    frames = []
-    sql = spec.sql_text()
+def runs(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, sql: str, year: int, available: set[int]
+) -> Iterator[tuple[int, Part, int, pl.DataFrame]]:
+    """Run a table's SQL (its values or its lineage) for every part and every year the table
+    shows; yields (part number, part, data year, result) for non-empty results."""
     for part_no, part in enumerate(spec.parts):
-        for data_year in years:
+        for offset in spec.years:
+            data_year = year + offset
+            if data_year not in available:
+                continue
             params = resolve_params(con, data_year, part.params)
             if params is None:
                 continue
             df = run_sql(con, sql, {"bidragsar": data_year, **params})
-            if df.is_empty():
-                continue
-            df = df.with_columns(
-                pl.lit(data_year, pl.Int32).alias("data_year"),
-                (pl.col("row_order").cast(pl.Int32) + part_no * 1000).alias("row_order"),
-                pl.col("row_label").cast(pl.String),
-            )
-            if part.label is not None:
-                df = df.with_columns(row_label=pl.lit(part.label))
-            frames.append(df)
+            if not df.is_empty():
+                yield part_no, part, data_year, df
+
+
+def derive_table(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
+) -> pl.DataFrame:
+    """One table's cells: every part, every year it shows, labelled from its definition."""
+    multi_year = len(spec.years) > 1
+    frames = []
+    for part_no, part, data_year, df in runs(con, spec, spec.sql_text(), year, available):
+        df = df.with_columns(
+            pl.lit(data_year, pl.Int32).alias("data_year"),
+            (pl.col("row_order").cast(pl.Int32) + part_no * 1000).alias("row_order"),
+            pl.col("row_label").cast(pl.String),
+        )
+        if part.label is not None:
+            df = df.with_columns(row_label=pl.lit(part.label))
+        frames.append(df)
     if not frames:
         return pl.DataFrame(schema=CELL_SCHEMA)
     df = pl.concat(frames, how="diagonal_relaxed")

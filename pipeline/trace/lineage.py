@@ -14,8 +14,7 @@ from pipeline.report.basis import is_synthetic
 from pipeline.tables.derive import (
     create_macros,
     identify,
-    resolve_params,
-    run_sql,
+    runs,
     years_with_data,
 )
 from pipeline.tables.spec import table_specs
@@ -44,29 +43,18 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     names = dict(con.execute("SELECT kommunkod, kommun_namn FROM reference.kommuner").fetchall())
     frames = []
     for spec in table_specs():
-        sql = spec.lineage_text()
         multi_year = len(spec.years) > 1
-        for part in spec.parts:
-            for offset in spec.years:
-                data_year = year + offset
-                if data_year not in available:
-                    continue
-                params = resolve_params(con, data_year, part.params)
-                if params is None:
-                    continue
-                df = run_sql(con, sql, {"bidragsar": data_year, **params})
-                if df.is_empty():
-                    continue
-                df = df.with_columns(
-                    data_year=pl.lit(data_year, pl.Int32), row_id=pl.col("row_id").cast(pl.String)
-                )
-                df = identify(spec, df, multi_year).with_columns(
-                    table_id=pl.lit(spec.id),
-                    synthetic=pl.col("row_id").map_elements(
-                        lambda r, s=spec: is_synthetic(s, r, year), pl.Boolean
-                    ),
-                )
-                frames.append(df)
+        for _, _, data_year, df in runs(con, spec, spec.lineage_text(), year, available):
+            df = df.with_columns(
+                data_year=pl.lit(data_year, pl.Int32), row_id=pl.col("row_id").cast(pl.String)
+            )
+            df = identify(spec, df, multi_year).with_columns(
+                table_id=pl.lit(spec.id),
+                synthetic=pl.col("row_id").map_elements(
+                    lambda r, s=spec: is_synthetic(s, r, year), pl.Boolean
+                ),
+            )
+            frames.append(df)
     lineage = pl.concat(frames, how="diagonal_relaxed").with_columns(
         bidragsar=pl.lit(year, pl.Int32),
         kommun=pl.col("kommunkod").replace_strict(names, default=None, return_dtype=pl.String),
