@@ -55,6 +55,17 @@ def trace(
 
 
 @app.command()
+def bench(
+    repeats: Annotated[int, typer.Option(help="Runs per measurement.")] = 3,
+    scales: Annotated[str, typer.Option(help="Scale factors, comma-separated.")] = "1,10,100,1000",
+) -> None:
+    """Benchmark the build, the refresh, the bare work and the scaling (not a test)."""
+    from pipeline.bench import main as run_bench
+
+    run_bench(repeats=repeats, scales=tuple(int(k) for k in scales.split(",")))
+
+
+@app.command()
 def extract_seeds(check: bool = False) -> None:
     """Re-extract the real money figures from ../shared/seeds/ into raw/."""
     from pipeline.seeds.extract import main
