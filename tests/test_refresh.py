@@ -115,7 +115,7 @@ class Env:
 
 def correction(
     env: Env, name: str, persons_delta: int, submitted: str, sid: str
-) -> tuple[str, str, str]:
+) -> tuple[str, tuple[str, str], str]:
     """A correction from the first municipality in the main export that left a target
     group unticked: its row, with more persons reached and that target group ticked.
     Returns the municipality's name, its county code and the option ticked."""
@@ -140,7 +140,7 @@ def correction(
         w.writerow(export.header)
         w.writerow(["" if v is None else v for v in row])
     kommuner = {
-        r["kommun_namn"]: r["lan_kod"]
+        r["kommun_namn"]: (r["kommunkod"], r["lan_kod"])
         for r in csv.DictReader((RAW_DIR / "reference" / "kommuner.csv").open(encoding="utf-8"))
     }
     return row[2], kommuner[row[2]], option
@@ -176,7 +176,9 @@ def test_a_refresh_that_changes_nothing_publishes_nothing(env):
 @pytest.mark.slow
 def test_a_correction_changes_exactly_its_figures(env):
     old = figures(env, "v1")
-    kommun, lan, ticked = correction(env, "rattelse.csv", 500, "2025-02-27 09:30:00", "8800001")
+    kommun, (kod, lan), ticked = correction(
+        env, "rattelse.csv", 500, "2025-02-27 09:30:00", "8800001"
+    )
     result = env.run_build()
     assert result.returncode == 0, result.stdout + result.stderr
     assert env.versions() == ["v1", "v2"]
@@ -207,6 +209,8 @@ def test_a_correction_changes_exactly_its_figures(env):
         "rapportdata.sena_rapporter",
         "rapportdata.data_per",
         "rapportdata.inlasta_filer",
+        f"rackvidd_kommun.{kod}.personer",
+        f"rackvidd_kommun.{kod}.per_1000",
     }
     assert {f"tabell3.{ticked}.antal", "text.personer", "rapportdata.inlasta_filer"} <= changed
     report = (env.build / "2024" / "rapport.html").read_text(encoding="utf-8")
