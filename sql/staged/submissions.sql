@@ -13,15 +13,23 @@ WITH id_cells AS (
     WHERE c.bidragsar = $bidragsar AND fc.question_type = 'id'
     GROUP BY ALL
 ),
+-- Names as exports print them ("Stockholms kommun") or short ("Stockholm"), matched by
+-- equality (an equi-join: an OR condition made this a nested loop, quadratic at scale).
+names AS (
+    SELECT name, any_value(kommunkod) AS kommunkod
+    FROM (SELECT lower(kommun_namn) AS name, kommunkod FROM reference.kommuner
+          UNION SELECT lower(kommun), kommunkod FROM reference.kommuner)
+    GROUP BY name
+    HAVING count(DISTINCT kommunkod) = 1
+),
 resolved AS (
     SELECT
         i.*,
         coalesce(try_strptime(i.submitted_at_text, '%Y-%m-%d %H:%M:%S'),
                  try_strptime(i.submitted_at_text, '%Y-%m-%d %H:%M')) AS submitted_at,
-        k.kommunkod
+        n.kommunkod
     FROM id_cells AS i
-    LEFT JOIN reference.kommuner AS k
-        ON lower(trim(i.kommun_i_fil)) IN (lower(k.kommun_namn), lower(k.kommun))
+    LEFT JOIN names AS n ON n.name = lower(trim(i.kommun_i_fil))
 ),
 -- An export sent twice carries the same submission again: its latest arrival counts.
 deduplicated AS (
