@@ -13,8 +13,24 @@ from pipeline.warehouse import Warehouse
 GROUP = "validation"
 
 
+def listed_check(
+    name: str, messages: list[str], level: dg.AssetCheckSeverity, **metadata: object
+) -> dg.AssetCheckResult:
+    """A check result that passes when nothing is listed; lists the first 50 messages."""
+    return dg.AssetCheckResult(
+        check_name=name,
+        passed=not messages,
+        severity=level,
+        metadata={
+            "failures": dg.MetadataValue.json(messages[:50]),
+            "failing_rows": len(messages),
+            **metadata,
+        },
+    )
+
+
 def check_results(
-    outcome: Outcome, asset: str, error_check: str, warning_check: str
+    outcome: Outcome, error_check: str, warning_check: str
 ) -> list[dg.AssetCheckResult]:
     """One ERROR-severity and one WARN-severity check result, each listing its failing rows
     by file, row, column, value and rule."""
@@ -28,21 +44,16 @@ def check_results(
         if severity == "error":  # errors in superseded reports do not reach the tables
             failing = failing.filter(pl.col("is_current").fill_null(True))
         out.append(
-            dg.AssetCheckResult(
-                asset_key=dg.AssetKey(["validated", asset]),
-                check_name=name,
-                passed=failing.is_empty(),
-                severity=level,
-                metadata={
-                    "failures": dg.MetadataValue.json(failing["message"].head(50).to_list()),
-                    "failing_rows": failing.height,
-                    "rules": dg.MetadataValue.json(
-                        {
-                            r["rule_id"]: "passed" if r["passed"] else f"{r['failing_rows']} rows"
-                            for r in rules.iter_rows(named=True)
-                        }
-                    ),
-                },
+            listed_check(
+                name,
+                failing["message"].to_list(),
+                level,
+                rules=dg.MetadataValue.json(
+                    {
+                        r["rule_id"]: "passed" if r["passed"] else f"{r['failing_rows']} rows"
+                        for r in rules.iter_rows(named=True)
+                    }
+                ),
             )
         )
     return out
@@ -84,9 +95,7 @@ def submission_checks(
             "quarantined": quarantined,
             "failures": outcome.failures.height,
         },
-        check_results=check_results(
-            outcome, "submission_checks", "submission_errors", "submission_warnings"
-        ),
+        check_results=check_results(outcome, "submission_errors", "submission_warnings"),
     )
 
 
@@ -128,24 +137,8 @@ def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         )
         path = write_validation_report(con, year, year_dir(year) / "validering.html")
     checks = [
-        dg.AssetCheckResult(
-            check_name="publishable",
-            passed=not blocking,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "failures": dg.MetadataValue.json(blocking[:50]),
-                "failing_rows": len(blocking),
-            },
-        ),
-        dg.AssetCheckResult(
-            check_name="quality_warnings",
-            passed=not warnings,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "failures": dg.MetadataValue.json(warnings[:50]),
-                "failing_rows": len(warnings),
-            },
-        ),
+        listed_check("publishable", blocking, dg.AssetCheckSeverity.ERROR),
+        listed_check("quality_warnings", warnings, dg.AssetCheckSeverity.WARN),
     ]
     return dg.MaterializeResult(
         metadata={
