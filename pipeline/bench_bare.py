@@ -18,12 +18,7 @@ import polars as pl  # noqa: E402
 
 from pipeline.config import RAW_DIR  # noqa: E402
 from pipeline.forms import load_form  # noqa: E402
-from pipeline.forms_tables import (  # noqa: E402
-    form_columns,
-    form_options,
-    form_questions,
-    form_window,
-)
+from pipeline.forms_tables import store_form  # noqa: E402
 from pipeline.raw.ingest import ingest_folder  # noqa: E402
 from pipeline.raw.reference import load_ledger, load_published_totals, load_reference  # noqa: E402
 from pipeline.sqlfiles import materialize_partition  # noqa: E402
@@ -42,14 +37,7 @@ def step(steps: dict[str, float], name: str):
 
 
 def load_forms(con: duckdb.DuckDBPyConnection, year: int) -> None:
-    form = load_form(year)
-    for table, df in (
-        ("form_columns", form_columns(form)),
-        ("form_options", form_options(form)),
-        ("form_questions", form_questions(form)),
-        ("form_window", form_window(form)),
-    ):
-        replace_partition(con, f"reference.{table}", year, df)
+    store_form(con, load_form(year))
 
 
 def all_steps() -> dict:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import polars as pl
 
 from pipeline.forms import Form
+from pipeline.warehouse import replace_partition
 
 
 def form_columns(form: Form) -> pl.DataFrame:
@@ -86,3 +88,17 @@ def form_window(form: Form) -> pl.DataFrame:
         {"bidragsar": [form.year], "opened": [form.opened], "deadline": [form.deadline]},
         schema={"bidragsar": pl.Int32, "opened": pl.Date, "deadline": pl.Date},
     )
+
+
+def store_form(con: duckdb.DuckDBPyConnection, form: Form) -> dict[str, pl.DataFrame]:
+    """Write the year's form into reference.form_columns, form_options, form_questions and
+    form_window (other years untouched); returns the frames written, by table."""
+    tables = {
+        "reference.form_columns": form_columns(form),
+        "reference.form_options": form_options(form),
+        "reference.form_questions": form_questions(form),
+        "reference.form_window": form_window(form),
+    }
+    for table, df in tables.items():
+        replace_partition(con, table, form.year, df)
+    return tables

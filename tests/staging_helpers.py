@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from pipeline.forms import load_form
-from pipeline.forms_tables import form_columns, form_options, form_questions, form_window
+from pipeline.forms_tables import store_form
 from pipeline.raw.ingest import FileOutcome, ingest_folder
 from pipeline.raw.reference import load_reference
 from pipeline.sqlfiles import materialize_partition
@@ -18,11 +18,7 @@ from pipeline.warehouse import replace_partition, replace_table
 
 def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:
     replace_table(con, "reference.kommuner", load_reference("kommuner"))
-    form = load_form(year)
-    replace_partition(con, "reference.form_columns", year, form_columns(form))
-    replace_partition(con, "reference.form_options", year, form_options(form))
-    replace_partition(con, "reference.form_questions", year, form_questions(form))
-    replace_partition(con, "reference.form_window", year, form_window(form))
+    store_form(con, load_form(year))
 
 
 def stage(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> list[FileOutcome]:

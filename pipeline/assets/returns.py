@@ -4,11 +4,11 @@ import dagster as dg
 
 from pipeline.config import RAW_DIR
 from pipeline.forms import form_path, load_form
-from pipeline.forms_tables import form_columns, form_options, form_questions, form_window
+from pipeline.forms_tables import store_form
 from pipeline.partitions import grant_year_partitions, grant_years, partition_year
 from pipeline.raw.ingest import ingest_folder
 from pipeline.sqlfiles import materialize_partition, sql_path
-from pipeline.warehouse import Warehouse, fetch_one, replace_partition
+from pipeline.warehouse import Warehouse, fetch_one
 
 GROUP = "returns"
 KOMMUNER = dg.AssetKey(["reference", "kommuner"])
@@ -21,15 +21,8 @@ def form(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Material
     column of each answer."""
     year = partition_year(context)
     spec = load_form(year)
-    tables = {
-        "reference.form_columns": form_columns(spec),
-        "reference.form_options": form_options(spec),
-        "reference.form_questions": form_questions(spec),
-        "reference.form_window": form_window(spec),
-    }
     with warehouse.connect() as con:
-        for table, df in tables.items():
-            replace_partition(con, table, year, df)
+        tables = store_form(con, spec)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": dg.MetadataValue.int(tables["reference.form_columns"].height),
