@@ -10,3 +10,7 @@ CREATE OR REPLACE TEMP MACRO mkr(x) AS
 CREATE OR REPLACE TEMP MACRO in_population(population, used_grant, started) AS
     CASE population WHEN 'recipients' THEN true WHEN 'used' THEN used_grant
                     WHEN 'started' THEN started END;
+-- A municipality's target group (residents aged 80+ without elderly care) recovered from
+-- its allocation key: key = round(n · appropriation / national target group).
+CREATE OR REPLACE TEMP MACRO malgrupp(key_kr, national_target_group, appropriation) AS
+    CAST(round(key_kr * national_target_group / appropriation) AS BIGINT);

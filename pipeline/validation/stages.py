@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from pipeline.sqlfiles import materialize_partition
+from pipeline.tables.derive import create_macros
 from pipeline.validation.rules import (
     ERROR,
     RECONCILIATION_RULES,
@@ -36,6 +37,7 @@ def ensure_quarantine(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def facts(con: duckdb.DuckDBPyConnection, model: str, year: int) -> pl.DataFrame:
+    create_macros(con)
     materialize_partition(con, f"validation/{model}", year)
     return con.sql(
         f"SELECT * FROM validation.{model} WHERE bidragsar = $y", params={"y": year}

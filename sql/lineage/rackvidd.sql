@@ -4,7 +4,7 @@ WITH g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
 rows AS (
     SELECT r.*, k.lan_kod, f.belopp_kr, f.source_file AS key_file,
            f.source_sha256 AS key_sha, f.source_row AS key_row,
-           round(f.belopp_kr * g.malgrupp_personer / g.anslag_kr) AS malgrupp
+           malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp
     FROM staged.respondents AS r
     JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
     JOIN reference.kommuner AS k USING (kommunkod)

@@ -8,7 +8,7 @@ WITH grant_year AS (
 ),
 reached AS (
     SELECT r.kommunkod, r.antal_personer,
-           round(f.belopp_kr * g.malgrupp_personer / g.anslag_kr) AS malgrupp
+           malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp
     FROM staged.respondents AS r
     JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
     CROSS JOIN grant_year AS g

@@ -5,7 +5,7 @@ WITH g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
 reached AS (
     SELECT r.kommunkod, k.kommun_namn, r.antal_personer,
            row_number() OVER (ORDER BY k.sortering) AS row_order,
-           round(f.belopp_kr * g.malgrupp_personer / g.anslag_kr) AS malgrupp
+           malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp
     FROM staged.respondents AS r
     JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
     JOIN reference.kommuner AS k USING (kommunkod)
