@@ -6,13 +6,16 @@ TOOLS      := build/.tools
 UV         := $(TOOLS)/bin/uv
 PY         := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
+# Bytecode is compiled once at install: with PYTHONDONTWRITEBYTECODE set (as on these
+# machines) every import would otherwise compile from source, each run (GE: 10 s → 4 s).
+export UV_COMPILE_BYTECODE := 1
 
-.PHONY: report test env lint dev clean
+.PHONY: report test env bytecode lint dev clean
 
-report: env
+report: env bytecode
 	$(PY) -m pipeline build
 
-test: env
+test: env bytecode
 	$(PY) -m pytest
 
 lint: env
@@ -23,6 +26,10 @@ dev: env
 	DAGSTER_HOME=$(CURDIR) .venv/bin/dagster dev
 
 env: .venv/.synced
+
+# The project's own modules (compileall rewrites only what changed).
+bytecode: env
+	@$(PY) -m compileall -q pipeline
 
 .venv/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen

@@ -17,13 +17,13 @@ import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
 from pipeline.config import RAW_DIR  # noqa: E402
+from pipeline.db import replace_partition, replace_table  # noqa: E402
 from pipeline.forms import load_form  # noqa: E402
 from pipeline.forms_tables import store_form  # noqa: E402
 from pipeline.raw.ingest import ingest_folder  # noqa: E402
 from pipeline.raw.reference import load_ledger, load_published_totals, load_reference  # noqa: E402
 from pipeline.sqlfiles import materialize_partition  # noqa: E402
 from pipeline.tables.derive import derive_year  # noqa: E402
-from pipeline.warehouse import replace_partition, replace_table  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
 YEARS = (2023, 2024)

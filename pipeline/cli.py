@@ -21,11 +21,29 @@ def build(
         list[str] | None, typer.Option(help="Only this grant year (repeatable).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Dagster's full log.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild years that are current, too.")
+    ] = False,
 ) -> None:
-    """Build the warehouse and the reports from raw/, one line per asset."""
-    from pipeline.build import run_build
+    """Build the warehouse and the reports from raw/, one line per asset. A year whose
+    inputs and code are as its latest publication had them is skipped (see --force)."""
+    from pipeline.config import grant_years
+    from pipeline.freshness import current_version
 
-    raise typer.Exit(run_build(year, verbose=verbose))
+    years = list(year or grant_years())
+    stale = []
+    for y in years:
+        version = None if force else current_version(int(y))
+        if version:
+            typer.echo(f"Grant year {y}: current ({version}, same inputs and code), skipped")
+        else:
+            stale.append(y)
+    if not stale:
+        typer.echo("Nothing to build: every year is current.")
+        raise typer.Exit(0)
+    from pipeline.build import run_build  # Dagster: imported only when there is work
+
+    raise typer.Exit(run_build(stale, verbose=verbose))
 
 
 @app.command()

@@ -10,6 +10,7 @@ Settings come from environment variables so that tests, the build command and
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -40,3 +41,11 @@ def warehouse_path() -> Path:
 
 def year_dir(year: int | str) -> Path:
     return build_dir() / str(year)
+
+
+def grant_years(raw_dir: Path | None = None) -> list[str]:
+    """The grant years, one per row of raw/reference/bidragsar.csv: adding a year is
+    adding its row (and its files)."""
+    path = (raw_dir or RAW_DIR) / "reference" / "bidragsar.csv"
+    with path.open(encoding="utf-8") as f:
+        return sorted(row["bidragsar"] for row in csv.DictReader(f))

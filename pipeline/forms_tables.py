@@ -7,8 +7,8 @@ import json
 import duckdb
 import polars as pl
 
+from pipeline.db import replace_partition
 from pipeline.forms import Form
-from pipeline.warehouse import replace_partition
 
 
 def form_columns(form: Form) -> pl.DataFrame:

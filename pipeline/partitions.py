@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import dagster as dg
 
-from pipeline.config import RAW_DIR
+from pipeline.config import grant_years
 
-
-def grant_years(raw_dir: Path = RAW_DIR) -> list[str]:
-    """Adding a grant year is adding its row to bidragsar.csv (and its files)."""
-    with (raw_dir / "reference" / "bidragsar.csv").open(encoding="utf-8") as f:
-        return sorted(row["bidragsar"] for row in csv.DictReader(f))
-
+__all__ = ["grant_year_partitions", "grant_years", "partition_year"]
 
 grant_year_partitions = dg.StaticPartitionsDefinition(grant_years())
 

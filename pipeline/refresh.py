@@ -19,6 +19,7 @@ import os
 import dagster as dg
 
 from pipeline.config import RAW_DIR
+from pipeline.freshness import current_version
 from pipeline.partitions import grant_years
 from pipeline.raw.ingest import export_files
 from pipeline.raw.provenance import sha256_of
@@ -72,11 +73,14 @@ def open_year() -> str:
     job_name=JOB,
     cron_schedule=os.environ.get("HALSOSAMTAL_REFRESH_CRON", "0 6 * * *"),
     execution_timezone=os.environ.get("HALSOSAMTAL_REFRESH_TZ", "Europe/Stockholm"),
-    description="Refreshes the open grant year every morning; a refresh that changes "
-    "nothing publishes nothing new.",
+    description="Refreshes the open grant year every morning; skipped when the year is "
+    "current (its inputs and the code as its latest publication had them).",
 )
-def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     year = open_year()
+    version = current_version(int(year))
+    if version is not None:
+        return dg.SkipReason(f"{year} is current ({version}): same inputs and code")
     return dg.RunRequest(
         run_key=None, partition_key=year, tags={"halsosamtal/trigger": "daily_refresh"}
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import SQL_DIR
-from pipeline.warehouse import execute, fetch_one
+from pipeline.db import execute, fetch_one
 
 
 def sql_text(name: str) -> str:

@@ -7,13 +7,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.db import replace_partition, replace_table
 from pipeline.forms import load_form
 from pipeline.forms_tables import store_form
 from pipeline.raw.ingest import FileOutcome, ingest_folder
 from pipeline.raw.reference import load_reference
 from pipeline.sqlfiles import materialize_partition
 from pipeline.validation.stages import ensure_quarantine
-from pipeline.warehouse import replace_partition, replace_table
 
 
 def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:

@@ -56,8 +56,9 @@ def test_sensor_requests_one_run_per_new_or_changed_file(tmp_path, monkeypatch):
     assert len({r.run_key for r in requests}) == 1
 
 
-def test_daily_schedule_refreshes_the_open_year(monkeypatch):
+def test_daily_schedule_refreshes_the_open_year(monkeypatch, tmp_path):
     monkeypatch.setenv("HALSOSAMTAL_OPEN_YEAR", "2024")
+    monkeypatch.setenv("HALSOSAMTAL_BUILD", str(tmp_path))  # nothing published yet
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 2, 3, 6, 0))
     request = refresh.daily_refresh(context)
     assert request.partition_key == "2024"
@@ -85,7 +86,7 @@ class Env:
             "HALSOSAMTAL_SENSOR_SECONDS": "2",
         }
 
-    def build_cmd(self, years: tuple[str, ...] = ("2024",)) -> list[str]:
+    def build_cmd(self, years: tuple[str, ...] = ("2024",), *options: str) -> list[str]:
         """Refreshes rebuild 2024; the warehouse keeps 2023 from the first build."""
         return [
             sys.executable,
@@ -93,11 +94,14 @@ class Env:
             "pipeline",
             "build",
             *[a for y in years for a in ("--year", y)],
+            *options,
         ]
 
-    def run_build(self, years: tuple[str, ...] = ("2024",)) -> subprocess.CompletedProcess:
+    def run_build(
+        self, years: tuple[str, ...] = ("2024",), *options: str
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(
-            self.build_cmd(years),
+            self.build_cmd(years, *options),
             env=self.env(),
             cwd=ROOT,
             capture_output=True,
@@ -169,6 +173,12 @@ def test_a_refresh_that_changes_nothing_publishes_nothing(env):
     before = (env.build / "2024" / "rapport.html").read_bytes()
     result = env.run_build()
     assert result.returncode == 0
+    # Skipped before any work starts: no asset ran.
+    assert "Grant year 2024: current (v1, same inputs and code), skipped" in result.stdout
+    assert "report/publication" not in result.stdout
+    forced = env.run_build(("2024",), "--force")  # every asset runs, and finds no change
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "report/publication" in forced.stdout
     assert env.versions() == ["v1"]
     assert (env.build / "2024" / "rapport.html").read_bytes() == before
 

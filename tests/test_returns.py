@@ -9,10 +9,10 @@ import duckdb
 import pytest
 
 from pipeline.config import RAW_DIR
+from pipeline.db import fetch_one
 from pipeline.forms import load_form
 from pipeline.synthetic.exports import ExportFile, Submission, write_export
 from pipeline.synthetic.generate import generate
-from pipeline.warehouse import fetch_one
 from tests.staging_helpers import stage, staged_answers
 
 CURRENT = """

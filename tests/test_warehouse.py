@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 import pipeline.sqlfiles as sqlfiles
-from pipeline.warehouse import replace_partition
+from pipeline.db import replace_partition
 
 
 def test_large_partition_replaced_twice_keeps_every_row(tmp_path):

@@ -6,9 +6,10 @@ import dagster as dg
 import polars as pl
 
 from pipeline.checks.ledger import check_allocation_keys, check_requisitions
+from pipeline.db import replace_partition
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.raw.reference import ledger_file, load_ledger
-from pipeline.warehouse import Warehouse, replace_partition
+from pipeline.warehouse import Warehouse
 
 GROUP = "ledger"
 LedgerCheck = Callable[[pl.DataFrame, dict[str, pl.DataFrame], int], dg.AssetCheckResult]

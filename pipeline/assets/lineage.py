@@ -3,9 +3,10 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.db import replace_partition
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.trace.lineage import derive_lineage
-from pipeline.warehouse import Warehouse, replace_partition
+from pipeline.warehouse import Warehouse
 
 
 @dg.asset(

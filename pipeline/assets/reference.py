@@ -8,8 +8,9 @@ from pipeline.checks.reference import (
     check_kommuner,
     check_regioner,
 )
+from pipeline.db import replace_table
 from pipeline.raw.reference import load_published_totals, load_reference
-from pipeline.warehouse import Warehouse, replace_table
+from pipeline.warehouse import Warehouse
 
 GROUP = "reference"
 

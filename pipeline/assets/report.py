@@ -3,7 +3,6 @@
 import dagster as dg
 
 from pipeline.partitions import grant_year_partitions, partition_year
-from pipeline.report.publish import publish
 from pipeline.warehouse import Warehouse
 
 GROUP = "report"
@@ -22,6 +21,8 @@ def publication(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
     figures.csv, lineage.parquet, andringar.json (what changed since the previous version)
     and manifest.json (inputs, code and package versions, outputs, each with its SHA-256);
     build/<year>/ mirrors the latest. Not run while validation's blocking check fails."""
+    from pipeline.report.publish import publish  # plotnine and pandas: only when it runs
+
     year = partition_year(context)
     with warehouse.connect() as con:
         pub = publish(con, year)

@@ -3,12 +3,13 @@
 import dagster as dg
 
 from pipeline.config import RAW_DIR
+from pipeline.db import fetch_one
 from pipeline.forms import form_path, load_form
 from pipeline.forms_tables import store_form
 from pipeline.partitions import grant_year_partitions, grant_years, partition_year
 from pipeline.raw.ingest import ingest_folder
 from pipeline.sqlfiles import materialize_partition, sql_path
-from pipeline.warehouse import Warehouse, fetch_one
+from pipeline.warehouse import Warehouse
 
 GROUP = "returns"
 KOMMUNER = dg.AssetKey(["reference", "kommuner"])

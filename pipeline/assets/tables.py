@@ -3,9 +3,10 @@
 import dagster as dg
 
 from pipeline.assets.returns import answers, staged_asset
+from pipeline.db import replace_partition
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.tables.derive import derive_year
-from pipeline.warehouse import Warehouse, replace_partition
+from pipeline.warehouse import Warehouse
 
 GROUP = "tables"
 

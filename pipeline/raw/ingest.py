@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.db import execute, fetch_one, replace_rows
 from pipeline.forms import Form
 from pipeline.raw.exports import ExportRejected, read_export
 from pipeline.raw.provenance import display_path, sha256_of
-from pipeline.warehouse import execute, fetch_one, replace_rows
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;

@@ -9,7 +9,6 @@ A run that finds the inputs and the code as the latest version had them publishe
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -21,8 +20,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.config import ASSETS_DIR, RAW_DIR, REPORT_DIR, ROOT, SQL_DIR, year_dir
-from pipeline.raw.provenance import display_path, sha256_of
+from pipeline.config import year_dir
+from pipeline.freshness import fingerprint, latest_version, record_publication, source_state
+from pipeline.raw.provenance import sha256_of
 from pipeline.report.charts import draw_charts
 from pipeline.report.data import report_data, write_report_data
 from pipeline.report.render import render
@@ -62,32 +62,6 @@ class Publication:
     new: bool  # False when nothing changed and no version was published
 
 
-def code_version() -> str:
-    """A fingerprint of the code and the locked packages that make the outputs."""
-    digest = hashlib.sha256()
-    files = [ROOT / "uv.lock"]
-    for folder in (ROOT / "pipeline", SQL_DIR, REPORT_DIR, ASSETS_DIR):
-        files += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    for path in sorted(files):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def input_files(year: int) -> list[Path]:
-    """Every raw input a year's publication reads."""
-    folders = [
-        RAW_DIR / "reference",
-        RAW_DIR / "ledger",
-        RAW_DIR / "published",
-        RAW_DIR / "forms" / str(year),
-        RAW_DIR / "forms" / str(year - 1),
-        RAW_DIR / "returns" / str(year),
-        RAW_DIR / "returns" / str(year - 1),
-    ]
-    return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
-
-
 def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
     subs = con.execute(
         """SELECT s.kommunkod, k.kommun_namn, s.submission_id,
@@ -98,9 +72,8 @@ def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
     ).fetchall()
     return {
         "year": year,
-        "code_version": code_version(),
+        **source_state(year),
         "packages": {p: metadata.version(p) for p in PACKAGES},
-        "inputs": [{"path": display_path(p), "sha256": sha256_of(p)} for p in input_files(year)],
         "submissions": [
             dict(
                 zip(
@@ -112,15 +85,6 @@ def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
             for s in subs
         ],
     }
-
-
-def latest_version(versions: Path) -> tuple[int, Path] | None:
-    numbered = [(int(p.name[1:]), p) for p in versions.glob("v*") if p.name[1:].isdigit()]
-    return max(numbered) if numbered else None
-
-
-def unchanged(previous: dict[str, Any], state: dict[str, Any]) -> bool:
-    return all(previous[k] == state[k] for k in ("code_version", "inputs"))
 
 
 def changes(
@@ -189,8 +153,9 @@ def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) 
     latest = latest_version(versions)
     if latest is not None:
         previous = json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
-        if unchanged(previous, state):
+        if fingerprint(previous) == fingerprint(state):
             mirror_latest(latest[1], out)
+            record_publication(con, year, previous["version"], fingerprint(state))
             return Publication(previous["version"], latest[1], new=False)
     number = latest[0] + 1 if latest else 1
     version = f"v{number}"
@@ -202,6 +167,7 @@ def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) 
     final = versions / version
     os.rename(stage, final)  # the version appears whole, or not at all
     mirror_latest(final, out)
+    record_publication(con, year, version, fingerprint(state))
     return Publication(version, final, new=True)
 
 

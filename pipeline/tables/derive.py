@@ -10,8 +10,8 @@ import duckdb
 import polars as pl
 
 from pipeline.config import SQL_DIR
+from pipeline.db import execute
 from pipeline.tables.spec import Part, TableSpec, table_specs
-from pipeline.warehouse import execute
 
 CELL_SCHEMA = {
     "bidragsar": pl.Int32,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from pipeline.db import execute, replace_rows
 from pipeline.sqlfiles import materialize_partition
 from pipeline.tables.derive import create_macros
 from pipeline.validation.rules import (
@@ -22,7 +23,6 @@ from pipeline.validation.rules import (
     YEAR_OVER_YEAR_RULES,
 )
 from pipeline.validation.run import Outcome, combine, run_rules
-from pipeline.warehouse import execute, replace_rows
 
 QUARANTINE_DDL = """
 CREATE SCHEMA IF NOT EXISTS validated;

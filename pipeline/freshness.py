@@ -1,0 +1,140 @@
+"""Is a grant year's publication current? The inputs and the code it was made from,
+compared with what is on disk now.
+
+A publication (build/<year>/versions/vN/manifest.json) records the SHA-256 of every raw
+input it read and a fingerprint of the code; the warehouse records, per year, which
+version its tables were published as (meta.publications). A year is current when both
+agree with the files as they are now: then rebuilding it would publish nothing new, and
+the build command and the daily schedule skip it without starting any work. This module
+imports neither Dagster nor the report libraries, so the check costs a fraction of a
+second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.config import (
+    ASSETS_DIR,
+    RAW_DIR,
+    REPORT_DIR,
+    ROOT,
+    SQL_DIR,
+    warehouse_path,
+    year_dir,
+)
+from pipeline.db import execute, fetch_one
+from pipeline.raw.provenance import display_path, sha256_of
+
+META_DDL = """
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.publications (
+    bidragsar INTEGER PRIMARY KEY, version VARCHAR, fingerprint VARCHAR,
+    recorded_at TIMESTAMP);
+"""
+
+
+def code_version() -> str:
+    """A fingerprint of the code and the locked packages that make the outputs."""
+    digest = hashlib.sha256()
+    files = [ROOT / "uv.lock"]
+    for folder in (ROOT / "pipeline", SQL_DIR, REPORT_DIR, ASSETS_DIR):
+        files += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted(files):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def input_files(year: int) -> list[Path]:
+    """Every raw input a year's publication reads (the previous year's too: the report
+    compares with it)."""
+    folders = [
+        RAW_DIR / "reference",
+        RAW_DIR / "ledger",
+        RAW_DIR / "published",
+        RAW_DIR / "forms" / str(year),
+        RAW_DIR / "forms" / str(year - 1),
+        RAW_DIR / "returns" / str(year),
+        RAW_DIR / "returns" / str(year - 1),
+    ]
+    return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
+
+
+def source_state(year: int) -> dict[str, Any]:
+    """The code and the inputs of a year as they are now."""
+    return {
+        "code_version": code_version(),
+        "inputs": [{"path": display_path(p), "sha256": sha256_of(p)} for p in input_files(year)],
+    }
+
+
+def fingerprint(state: dict[str, Any]) -> str:
+    keys = {k: state[k] for k in ("code_version", "inputs")}
+    return hashlib.sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()
+
+
+def latest_version(versions: Path) -> tuple[int, Path] | None:
+    numbered = [(int(p.name[1:]), p) for p in versions.glob("v*") if p.name[1:].isdigit()]
+    return max(numbered) if numbered else None
+
+
+def latest_manifest(year: int) -> dict[str, Any] | None:
+    latest = latest_version(year_dir(year) / "versions")
+    if latest is None or not (latest[1] / "manifest.json").exists():
+        return None
+    return json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, year: int, version: str, fp: str) -> None:
+    """Note in the warehouse which version its tables of a year were published as."""
+    execute(con, META_DDL)
+    execute(
+        con,
+        "INSERT OR REPLACE INTO meta.publications VALUES (?, ?, ?, current_timestamp)",
+        [year, version, fp],
+    )
+
+
+def recorded_publication(year: int) -> tuple[str, str] | None:
+    """(version, fingerprint) the warehouse holds for a year; None when it holds nothing or
+    cannot be read now (another process writing it: then nothing counts as current)."""
+    path = warehouse_path()
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        found = fetch_one(
+            con,
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'meta' AND table_name = 'publications'",
+        )
+        if found is None:
+            return None
+        row = fetch_one(
+            con, "SELECT version, fingerprint FROM meta.publications WHERE bidragsar = ?", [year]
+        )
+        return (row[0], row[1]) if row else None
+    finally:
+        con.close()
+
+
+def current_version(year: int) -> str | None:
+    """The published version of a year when it is current (same inputs, same code, and the
+    warehouse holds that version's tables); otherwise None."""
+    manifest = latest_manifest(year)
+    if manifest is None:
+        return None
+    now = fingerprint(source_state(year))
+    if fingerprint(manifest) != now:
+        return None
+    recorded = recorded_publication(year)
+    return manifest["version"] if recorded == (manifest["version"], now) else None

@@ -1,0 +1,108 @@
+"""A year is current only when its inputs, the code and the warehouse all agree with its
+latest publication: the build and the schedule skip it then, and never otherwise."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from pipeline import freshness
+from pipeline.config import RAW_DIR
+from pipeline.raw import provenance
+
+
+@pytest.fixture
+def private(warehouse, build_root, tmp_path, monkeypatch):
+    """The session's build seen through a private copy of raw/ and of the warehouse."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    monkeypatch.setattr(freshness, "RAW_DIR", raw)
+    monkeypatch.setattr(provenance, "RAW_DIR", raw)  # paths are recorded relative to raw/
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(build_root / "warehouse.duckdb", copy)
+    monkeypatch.setenv("HALSOSAMTAL_WAREHOUSE", str(copy))
+    return raw, copy
+
+
+def test_a_freshly_built_year_is_current(private):
+    manifest = freshness.latest_manifest(2024)
+    assert manifest is not None
+    assert freshness.current_version(2024) == manifest["version"]
+    assert freshness.recorded_publication(2024) == (
+        manifest["version"],
+        freshness.fingerprint(manifest),
+    )
+
+
+def test_the_daily_schedule_skips_a_current_year_and_runs_a_stale_one(private, monkeypatch):
+    import datetime as dt
+
+    import dagster as dg
+
+    from pipeline import refresh
+
+    monkeypatch.setenv("HALSOSAMTAL_OPEN_YEAR", "2024")
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 3, 3, 6, 0))
+    skipped = refresh.daily_refresh(context)
+    assert isinstance(skipped, dg.SkipReason) and "2024 is current (v" in skipped.skip_message
+    (private[0] / "returns" / "2024" / "sen.csv").write_text("kommun\n", encoding="utf-8")
+    assert refresh.daily_refresh(context).partition_key == "2024"
+
+
+def test_a_changed_input_file_makes_its_year_and_the_next_stale(private):
+    raw, _ = private
+    late = raw / "returns" / "2024" / "sen.csv"
+    late.write_text("kommun;rekvirerat\n", encoding="utf-8")
+    assert freshness.current_version(2024) is None
+    assert freshness.current_version(2025) is None  # 2025's report compares with 2024
+    assert freshness.current_version(2023) is not None
+
+
+def test_same_bytes_under_the_same_name_changes_nothing(private):
+    raw, _ = private
+    path = next((raw / "returns" / "2024").glob("*.csv"))
+    path.write_bytes(path.read_bytes())  # touched, not changed
+    assert freshness.current_version(2024) is not None
+
+
+def test_changed_code_makes_every_year_stale(private, monkeypatch):
+    monkeypatch.setattr(freshness, "code_version", lambda: "0" * 12)
+    assert [freshness.current_version(y) for y in (2023, 2024, 2025)] == [None, None, None]
+
+
+def test_a_warehouse_without_the_publication_is_not_current(private):
+    _, copy = private
+    con = duckdb.connect(str(copy))
+    con.execute("DELETE FROM meta.publications WHERE bidragsar = 2024").fetchall()
+    con.close()
+    assert freshness.current_version(2024) is None
+    assert freshness.current_version(2023) is not None
+    copy.unlink()
+    assert freshness.current_version(2023) is None
+
+
+def test_a_warehouse_locked_by_a_writer_counts_as_not_current(private):
+    import multiprocessing as mp
+
+    raw, copy = private
+    args = (str(copy), str(raw))
+    with mp.get_context("spawn").Pool(1) as pool:  # another process, as the daemon's run
+        writer = duckdb.connect(str(copy))
+        try:
+            assert pool.apply(_current_in_other_process, args) is None
+        finally:
+            writer.close()
+        expected = freshness.current_version(2024)
+        assert expected is not None
+        assert pool.apply(_current_in_other_process, args) == expected
+
+
+def _current_in_other_process(warehouse: str, raw: str) -> str | None:
+    import os
+    from pathlib import Path
+
+    os.environ["HALSOSAMTAL_WAREHOUSE"] = warehouse
+    freshness.RAW_DIR = provenance.RAW_DIR = Path(raw)
+    return freshness.current_version(2024)
