@@ -180,3 +180,38 @@ def test_untrusted_free_text_is_escaped_in_html(tmp_path):
     html = write_validation_report(con, 2024, tmp_path / "v.html").read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;" in html or "18. Övriga kommentarer" in html
+
+
+def test_chart_cache_redraws_only_charts_whose_cells_changed(warehouse, tmp_path, monkeypatch):
+    import plotnine
+
+    from pipeline.report.charts import draw_charts
+
+    with warehouse.connect(read_only=True) as con:
+        cells = con.sql("SELECT * FROM tables.cells WHERE bidragsar = 2024").pl()
+    cache = tmp_path / "cache"
+    fresh = draw_charts(cells, tmp_path / "fresh", cache_dir=cache)
+    assert len(list(cache.glob("*.png"))) == len(fresh) == len(CHARTS)
+    saved: list[str] = []
+    real_save = plotnine.ggplot.save
+    monkeypatch.setattr(
+        plotnine.ggplot,
+        "save",
+        lambda self, path, **kw: (saved.append(Path(path).stem), real_save(self, path, **kw)),
+    )
+    again = draw_charts(cells, tmp_path / "again", cache_dir=cache)
+    assert saved == [] and again == fresh
+    for chart_id, chart in fresh.items():
+        first = (tmp_path / "fresh" / chart["path"]).read_bytes()
+        assert (tmp_path / "again" / chart["path"]).read_bytes() == first, chart_id
+    # One more municipality in one row of Tabell 3: only its chart is drawn again.
+    import polars as pl
+
+    changed = cells.with_columns(
+        pl.when((pl.col("table_id") == "tabell3") & (pl.col("col_id") == "antal"))
+        .then(pl.col("value") + 1)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    draw_charts(changed, tmp_path / "changed", cache_dir=cache)
+    assert saved == ["diagram_tabell3"]

@@ -3,7 +3,10 @@ alt text written from its data."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import textwrap
 import warnings
 from collections.abc import Callable
@@ -32,6 +35,7 @@ from plotnine import (
 )
 
 from pipeline.config import ASSETS_DIR
+from pipeline.freshness import code_version
 from pipeline.report.swedish import in_table, in_text
 
 BLUE, LIGHT, DARK = "#2b6c9e", "#cfe0ee", "#123a5a"
@@ -269,9 +273,22 @@ CHARTS = [
 ]
 
 
-def draw_charts(cells: pl.DataFrame, out_dir: Path) -> dict[str, dict[str, str]]:
-    """Draw every chart whose table exists; returns id → {path, alt, title, table_id}."""
+def chart_key(chart: Chart, cells: pl.DataFrame, code: str) -> str:
+    """What a chart is drawn from: its cells and the code (plotnine's output for the same
+    data and code is the same image)."""
+    digest = hashlib.sha256(f"{chart.id}\n{code}\n".encode())
+    digest.update(cells.sort("row_order", "col_order").write_csv().encode())
+    return digest.hexdigest()
+
+
+def draw_charts(
+    cells: pl.DataFrame, out_dir: Path, cache_dir: Path | None = None
+) -> dict[str, dict[str, str]]:
+    """Draw every chart whose table exists; returns id → {path, alt, title, table_id}.
+    With a cache folder, a chart whose cells and code are unchanged is copied from the
+    cache instead of drawn again (drawing is most of a report's build time)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    code = code_version() if cache_dir else ""
     drawn = {}
     for chart in CHARTS:
         mine = cells.filter(pl.col("table_id") == chart.table_id)
@@ -279,13 +296,32 @@ def draw_charts(cells: pl.DataFrame, out_dir: Path) -> dict[str, dict[str, str]]
             continue
         plot, alt = chart.draw(mine, chart.title)
         path = out_dir / f"{chart.id}.png"
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            plot.save(path, dpi=150, verbose=False, metadata={"Software": None})
+        cached = cache_dir / f"{chart_key(chart, mine, code)}.png" if cache_dir else None
+        if cached is not None and cached.exists():
+            shutil.copyfile(cached, path)
+            cached.touch()  # recently used: kept by prune_cache
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                plot.save(path, dpi=150, verbose=False, metadata={"Software": None})
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+                shutil.copyfile(path, tmp)
+                os.replace(tmp, cached)  # a killed run never leaves half an image
         drawn[chart.id] = {
             "path": path.name,
             "alt": alt,
             "title": chart.title,
             "table_id": chart.table_id,
         }
+    if cache_dir is not None:
+        prune_cache(cache_dir)
     return drawn
+
+
+def prune_cache(cache_dir: Path, keep: int = 200) -> None:
+    """Keep the most recently used images (a few years' worth of versions)."""
+    images = sorted(cache_dir.glob("*.png"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in images[keep:]:
+        old.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.config import year_dir
+from pipeline.config import build_dir, year_dir
 from pipeline.freshness import fingerprint, latest_version, record_publication, source_state
 from pipeline.raw.provenance import sha256_of
 from pipeline.report.charts import draw_charts
@@ -204,7 +204,7 @@ def build_version(
     )
     work = stage / "rapport"
     work.mkdir()
-    charts = draw_charts(cells, work)
+    charts = draw_charts(cells, work, cache_dir=build_dir() / "cache" / "charts")
     _, lineage_counts = write_trace_page(con, year, stage / "sparbarhet.html")
     label = f"{version} ({state['code_version']})"
     data = report_data(con, year, charts, label, lineage_counts, diff)

@@ -54,28 +54,39 @@ def _pandoc(
         "--toc",
         "--toc-depth=2",
     ]
-    html_tmp = work_dir / "rapport.html"
-    pypandoc.convert_file(
-        str(SOURCE),
-        "html5",
-        format="markdown",
-        outputfile=str(html_tmp),
-        extra_args=[*common, "--embed-resources", f"--css={CSS}"],
+    html_tmp, typ, pdf_tmp = (work_dir / f"rapport.{ext}" for ext in ("html", "typ", "pdf"))
+    pandoc = pypandoc.get_pandoc_path()
+    source = [pandoc, str(SOURCE), "--from=markdown", *common]
+    # The two conversions run side by side; Typst compiles while the HTML is written.
+    html = _start(
+        [*source, "--to=html5", f"--output={html_tmp}", "--embed-resources", f"--css={CSS}"]
     )
-    typ = work_dir / "rapport.typ"
-    pypandoc.convert_file(
-        str(SOURCE), "typst", format="markdown", outputfile=str(typ), extra_args=common
-    )
-    pdf_tmp = work_dir / "rapport.pdf"
-    # A fixed creation time (the data's date) keeps the PDF byte-identical between runs.
-    typst.compile(
-        str(typ),
-        output=str(pdf_tmp),
-        font_paths=[str(FONTS)],
-        root=str(work_dir),
-        timestamp=timestamp,
-    )
+    try:
+        _finish(_start([*source, "--to=typst", f"--output={typ}"]))
+        # A fixed creation time (the data's date) keeps the PDF byte-identical between runs.
+        typst.compile(
+            str(typ),
+            output=str(pdf_tmp),
+            font_paths=[str(FONTS)],
+            root=str(work_dir),
+            timestamp=timestamp,
+        )
+    except BaseException:
+        html.kill()
+        html.wait()
+        raise
+    _finish(html)
     return Rendered(_place(html_tmp, html_out), _place(pdf_tmp, pdf_out), "pandoc+typst")
+
+
+def _start(cmd: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> None:
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"pandoc failed (exit {proc.returncode}): {err.strip()}")
 
 
 def _quarto(work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path) -> Rendered:

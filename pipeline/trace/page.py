@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 import jinja2
+import markupsafe
+import polars as pl
 
 from pipeline.report.swedish import in_text
 from pipeline.tables.spec import table_specs
@@ -14,26 +16,41 @@ from pipeline.tables.spec import table_specs
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def lineage_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, list[dict]]:
+COLUMNS = ["kommunkod", "submission_id", "source_file", "source_row", "contribution"]
+
+
+def escaped(column: str) -> pl.Expr:
+    text = pl.col(column).cast(pl.String).fill_null("")
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        text = text.str.replace_all(char, entity, literal=True)
+    return text
+
+
+def lineage_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """Per figure, its source rows as HTML table rows (built column-wise: a reviewer's
+    page holds tens of thousands of rows) and the table it belongs to."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
         "'lineage' AND table_name = 'rows'"
     ).fetchall()[0][0]
     if not exists:
-        return {}
-    rows = (
-        con.sql(
-            "SELECT * FROM lineage.rows WHERE bidragsar = $y ORDER BY figure_id, role "
-            "DESC, source_file, source_row, contribution, kommunkod",
-            params={"y": year},
-        )
-        .pl()
-        .to_dicts()
+        return pl.DataFrame(schema={"figure_id": pl.String, "rows_html": pl.String})
+    rows = con.sql(
+        "SELECT * FROM lineage.rows WHERE bidragsar = $y ORDER BY figure_id, role "
+        "DESC, source_file, source_row, contribution, kommunkod",
+        params={"y": year},
+    ).pl()
+    role = (
+        pl.when(pl.col("role") == "numerator").then(pl.lit("täljare")).otherwise(pl.lit("nämnare"))
     )
-    out: dict[str, list[dict]] = {}
-    for r in rows:
-        out.setdefault(r["figure_id"], []).append(r)
-    return out
+    cells = [role] + [escaped(c) for c in COLUMNS]
+    html = pl.concat_str(
+        [pl.lit("<tr><td>"), pl.concat_str(cells, separator="</td><td>"), pl.lit("</td></tr>")]
+    )
+    return rows.group_by("figure_id", maintain_order=True).agg(
+        html.str.join("\n").alias("rows_html"),
+        pl.struct("source_file", "source_row").alias("sources"),
+    )
 
 
 def write_trace_page(
@@ -51,10 +68,13 @@ def write_trace_page(
         .to_dicts()
     )
     lineage = lineage_rows(con, year)
-    per_table: dict[str, set] = {}
-    for fid, rows in lineage.items():
-        table = fid.split(".")[0]
-        per_table.setdefault(table, set()).update((r["source_file"], r["source_row"]) for r in rows)
+    rows_html = dict(zip(lineage["figure_id"], lineage["rows_html"], strict=True))
+    per_table = (
+        lineage.select(pl.col("figure_id").str.split(".").list.first().alias("table"), "sources")
+        .explode("sources")
+        .group_by("table")
+        .agg(pl.col("sources").n_unique())
+    )
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     html = env.get_template("sparbarhet.html.j2").render(
         year=year,
@@ -63,11 +83,11 @@ def write_trace_page(
                 **c,
                 "text": in_text(c["value"], c["unit"]),
                 "spec": specs[c["table_id"]],
-                "rows": lineage.get(c["figure_id"], []),
+                "rows_html": markupsafe.Markup(rows_html.get(c["figure_id"], "")),
             }
             for c in cells
         ],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
-    return path, {t: len(v) for t, v in per_table.items()}
+    return path, dict(zip(per_table["table"], per_table["sources"], strict=True))
