@@ -93,9 +93,15 @@ def progress_logger(handler: ProgressHandler) -> dg.LoggerDefinition:
     return _progress
 
 
-def run_build(years: Sequence[str] | None = None, verbose: bool = False) -> int:
-    """Materialize the reference data, then each grant year. Returns a process exit code."""
+def run_build(
+    years: Sequence[str] | None = None, verbose: bool = False, force: bool = False
+) -> int:
+    """Materialize the reference data (unless it is current), then each grant year.
+    Returns a process exit code."""
     from pipeline.definitions import build_definitions
+    from pipeline.freshness import REFERENCE, fingerprint, record_build, reference_is_current
+    from pipeline.freshness import source_state as state_now
+    from pipeline.warehouse import Warehouse
 
     instance = use_project_instance()
     handler = ProgressHandler()
@@ -106,12 +112,20 @@ def run_build(years: Sequence[str] | None = None, verbose: bool = False) -> int:
     run_config = {"loggers": {name: {} for name in loggers}}
     years = list(years or grant_years())
     start = time.perf_counter()
-    print("Reference data", flush=True)
-    ok = (
-        defs.resolve_job_def("reference_job")
-        .execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
-        .success
-    )
+    if not force and reference_is_current():
+        print("Reference data: current (same files and code), skipped", flush=True)
+        ok = True
+    else:
+        print("Reference data", flush=True)
+        reference = state_now(None)  # as read by this run
+        ok = (
+            defs.resolve_job_def("reference_job")
+            .execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+            .success
+        )
+        if ok:
+            with Warehouse().connect() as con:
+                record_build(con, REFERENCE, fingerprint(reference))
     for year in years:
         if not ok:
             break

@@ -3,7 +3,7 @@ compared with what is on disk now.
 
 A publication (build/<year>/versions/vN/manifest.json) records the SHA-256 of every raw
 input it read and a fingerprint of the code; the warehouse records, per year, which
-version its tables were published as (meta.publications). A year is current when both
+version its tables were published as (meta.builds). A year is current when both
 agree with the files as they are now: then rebuilding it would publish nothing new, and
 the build command and the daily schedule skip it without starting any work. This module
 imports neither Dagster nor the report libraries, so the check costs a fraction of a
@@ -33,10 +33,10 @@ from pipeline.raw.provenance import display_path, sha256_of
 
 META_DDL = """
 CREATE SCHEMA IF NOT EXISTS meta;
-CREATE TABLE IF NOT EXISTS meta.publications (
-    bidragsar INTEGER PRIMARY KEY, version VARCHAR, fingerprint VARCHAR,
-    recorded_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS meta.builds (
+    scope VARCHAR PRIMARY KEY, version VARCHAR, fingerprint VARCHAR, recorded_at TIMESTAMP);
 """
+REFERENCE = "reference"  # the scope of the reference data; a grant year's scope is the year
 
 
 def code_version() -> str:
@@ -49,6 +49,12 @@ def code_version() -> str:
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def reference_files() -> list[Path]:
+    """The raw inputs of the reference data (shared by every year)."""
+    folders = [RAW_DIR / "reference", RAW_DIR / "published"]
+    return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
 
 
 def input_files(year: int) -> list[Path]:
@@ -66,11 +72,12 @@ def input_files(year: int) -> list[Path]:
     return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
 
 
-def source_state(year: int) -> dict[str, Any]:
-    """The code and the inputs of a year as they are now."""
+def source_state(year: int | None) -> dict[str, Any]:
+    """The code and the inputs of a year (None: of the reference data) as they are now."""
+    files = reference_files() if year is None else input_files(year)
     return {
         "code_version": code_version(),
-        "inputs": [{"path": display_path(p), "sha256": sha256_of(p)} for p in input_files(year)],
+        "inputs": [{"path": display_path(p), "sha256": sha256_of(p)} for p in files],
     }
 
 
@@ -91,18 +98,21 @@ def latest_manifest(year: int) -> dict[str, Any] | None:
     return json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
 
 
-def record_publication(con: duckdb.DuckDBPyConnection, year: int, version: str, fp: str) -> None:
-    """Note in the warehouse which version its tables of a year were published as."""
+def record_build(
+    con: duckdb.DuckDBPyConnection, scope: str, fp: str, version: str | None = None
+) -> None:
+    """Note in the warehouse what its tables of a scope (a year, or the reference data)
+    were built from, and the version they were published as."""
     execute(con, META_DDL)
     execute(
         con,
-        "INSERT OR REPLACE INTO meta.publications VALUES (?, ?, ?, current_timestamp)",
-        [year, version, fp],
+        "INSERT OR REPLACE INTO meta.builds VALUES (?, ?, ?, current_timestamp)",
+        [scope, version, fp],
     )
 
 
-def recorded_publication(year: int) -> tuple[str, str] | None:
-    """(version, fingerprint) the warehouse holds for a year; None when it holds nothing or
+def recorded_build(scope: str) -> tuple[str | None, str] | None:
+    """(version, fingerprint) the warehouse holds for a scope; None when it holds nothing or
     cannot be read now (another process writing it: then nothing counts as current)."""
     path = warehouse_path()
     if not path.exists():
@@ -115,12 +125,12 @@ def recorded_publication(year: int) -> tuple[str, str] | None:
         found = fetch_one(
             con,
             "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'meta' AND table_name = 'publications'",
+            "WHERE table_schema = 'meta' AND table_name = 'builds'",
         )
         if found is None:
             return None
         row = fetch_one(
-            con, "SELECT version, fingerprint FROM meta.publications WHERE bidragsar = ?", [year]
+            con, "SELECT version, fingerprint FROM meta.builds WHERE scope = ?", [scope]
         )
         return (row[0], row[1]) if row else None
     finally:
@@ -136,5 +146,11 @@ def current_version(year: int) -> str | None:
     now = fingerprint(source_state(year))
     if fingerprint(manifest) != now:
         return None
-    recorded = recorded_publication(year)
+    recorded = recorded_build(str(year))
     return manifest["version"] if recorded == (manifest["version"], now) else None
+
+
+def reference_is_current() -> bool:
+    """The warehouse's reference data was loaded from the files and code as they are now."""
+    recorded = recorded_build(REFERENCE)
+    return recorded is not None and recorded[1] == fingerprint(source_state(None))

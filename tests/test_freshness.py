@@ -30,7 +30,7 @@ def test_a_freshly_built_year_is_current(private):
     manifest = freshness.latest_manifest(2024)
     assert manifest is not None
     assert freshness.current_version(2024) == manifest["version"]
-    assert freshness.recorded_publication(2024) == (
+    assert freshness.recorded_build("2024") == (
         manifest["version"],
         freshness.fingerprint(manifest),
     )
@@ -75,7 +75,7 @@ def test_changed_code_makes_every_year_stale(private, monkeypatch):
 def test_a_warehouse_without_the_publication_is_not_current(private):
     _, copy = private
     con = duckdb.connect(str(copy))
-    con.execute("DELETE FROM meta.publications WHERE bidragsar = 2024").fetchall()
+    con.execute("DELETE FROM meta.builds WHERE scope = '2024'").fetchall()
     con.close()
     assert freshness.current_version(2024) is None
     assert freshness.current_version(2023) is not None

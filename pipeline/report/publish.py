@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import build_dir, year_dir
-from pipeline.freshness import fingerprint, latest_version, record_publication, source_state
+from pipeline.freshness import fingerprint, latest_version, record_build, source_state
 from pipeline.raw.provenance import sha256_of
 from pipeline.report.charts import draw_charts
 from pipeline.report.data import report_data, write_report_data
@@ -155,7 +155,7 @@ def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) 
         previous = json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
         if fingerprint(previous) == fingerprint(state):
             mirror_latest(latest[1], out)
-            record_publication(con, year, previous["version"], fingerprint(state))
+            record_build(con, str(year), fingerprint(state), previous["version"])
             return Publication(previous["version"], latest[1], new=False)
     number = latest[0] + 1 if latest else 1
     version = f"v{number}"
@@ -167,7 +167,7 @@ def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) 
     final = versions / version
     os.rename(stage, final)  # the version appears whole, or not at all
     mirror_latest(final, out)
-    record_publication(con, year, version, fingerprint(state))
+    record_build(con, str(year), fingerprint(state), version)
     return Publication(version, final, new=True)
 
 
