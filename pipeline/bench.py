@@ -124,6 +124,7 @@ def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict
         print("Bare work (no Dagster, one process, same steps)")
         bare = []
         for _ in range(repeats):
+            ws.reset_build()  # as the full build: no chart drawn before
             _, peak, out = run(bare_script(), ws.env())
             bare.append({**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak})
         steps = {k: summary([b["steps"][k] for b in bare]) for k in bare[0]["steps"]}

@@ -5,9 +5,11 @@ line. Used by ``python -m pipeline bench``."""
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
 from pipeline.config import RAW_DIR  # noqa: E402
-from pipeline.db import replace_partition, replace_table  # noqa: E402
+from pipeline.db import connect, replace_partition, replace_table  # noqa: E402
 from pipeline.forms import load_form  # noqa: E402
 from pipeline.forms_tables import store_form  # noqa: E402
 from pipeline.raw.ingest import ingest_folder  # noqa: E402
@@ -27,6 +29,11 @@ from pipeline.tables.derive import derive_year  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
 YEARS = (2023, 2024)
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory so far (it only grows: read it after each step)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @contextmanager
@@ -48,7 +55,7 @@ def all_steps() -> dict:
 
     steps: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
+        con = connect(Path(tmp) / "w.duckdb")
         with step(steps, "load reference + ledger"):
             for name in ("kommuner", "regioner", "bidragsar"):
                 replace_table(con, f"reference.{name}", load_reference(name))
@@ -94,7 +101,7 @@ def scale(k: int) -> dict:
     import datetime as dt
 
     from pipeline.synthetic.example_year import example_answers
-    from pipeline.synthetic.exports import ExportFile, Submission, write_export
+    from pipeline.synthetic.exports import ExportFile, Submission, write_csv
     from pipeline.synthetic.generate import Money
     from pipeline.validation.stages import validate_submissions
 
@@ -117,20 +124,24 @@ def scale(k: int) -> dict:
         right_on="base",
     )
     form = load_form(2024)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "2024"
-        folder.mkdir()
-        subs = []
+    requisitioned: list[int] = []
+
+    def submissions() -> Iterator[Submission]:
+        """One report per recipient, generated as it is written (flat memory)."""
         for i, r in enumerate(recipients.iter_rows(named=True)):
             unused = 0 if rng.uniform() < 0.8 else int(r["belopp_kr"] * rng.uniform(0, 1))
             answers = example_answers(rng, Money(r["belopp_kr"], unused), form)
-            subs.append(
-                Submission(
-                    str(10_000_000 + i), dt.datetime(2025, 1, 10, 9, 0), r["kommun_namn"], answers
-                )
+            requisitioned.append(int(answers["rekvirerat"]))
+            yield Submission(
+                str(10_000_000 + i), dt.datetime(2025, 1, 10, 9, 0), r["kommun_namn"], answers
             )
-        write_export(ExportFile(folder / "export.csv", form, subs, kind="csv"))
-        con = duckdb.connect(str(Path(tmp) / "w.duckdb"))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "2024"
+        folder.mkdir()
+        written = write_csv(ExportFile(folder / "export.csv", form, [], kind="csv"), submissions())
+        peak = {"generate": peak_mb()}
+        con = connect(Path(tmp) / "w.duckdb")
         replace_table(con, "reference.kommuner", kommuner)
         replace_table(con, "reference.regioner", load_reference("regioner"))
         replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
@@ -143,14 +154,10 @@ def scale(k: int) -> dict:
             pl.lit(0, pl.Int32).alias("source_row"),
         )
         replace_partition(con, "ledger.fordelningsnyckel", 2024, ledger)
-        by_name = dict(zip(recipients["kommun_namn"], recipients["kommunkod"], strict=True))
-        req = pl.DataFrame(
-            {
-                "bidragsar": [2024] * len(subs),
-                "kommunkod": [by_name[s.kommun] for s in subs],
-                "belopp_kr": [s.answers["rekvirerat"] for s in subs],
-            },
-            schema_overrides={"bidragsar": pl.Int32},
+        req = recipients.select(
+            pl.lit(2024, pl.Int32).alias("bidragsar"),
+            "kommunkod",
+            pl.Series("belopp_kr", requisitioned),
         )
         replace_partition(con, "ledger.rekvisitioner", 2024, req)
         load_forms(con, 2024)
@@ -159,20 +166,24 @@ def scale(k: int) -> dict:
         materialize_partition(con, "staged/submissions", 2024)
         materialize_partition(con, "staged/answers", 2024)
         ingest = time.perf_counter() - t
+        peak["ingest"] = peak_mb()
         t = time.perf_counter()
         validate_submissions(con, 2024)
         validate = time.perf_counter() - t
+        peak["validate"] = peak_mb()
         t = time.perf_counter()
         materialize_partition(con, "staged/respondents", 2024)
         cells = derive_year(con, 2024)
         derive = time.perf_counter() - t
+        peak["derive"] = peak_mb()
     return {
         "k": k,
-        "submissions": len(subs),
+        "submissions": written,
         "ingest": ingest,
         "validate": validate,
         "derive": derive,
         "figures": cells.height,
+        "peak_mb_after": peak,
     }
 
 

@@ -45,9 +45,16 @@ def build(
     if not stale:
         typer.echo("Nothing to build: every year is current.")
         raise typer.Exit(0)
+    from pipeline.validation import worker
+
+    worker.start()  # Great Expectations imports on the second core meanwhile
     from pipeline.build import run_build  # Dagster: imported only when there is work
 
-    exit_now(run_build(stale, verbose=verbose, force=force))
+    try:
+        code = run_build(stale, verbose=verbose, force=force)
+    finally:
+        worker.stop()
+    exit_now(code)
 
 
 def exit_now(code: int) -> NoReturn:

@@ -6,6 +6,9 @@ Settings come from environment variables so that tests, the build command and
 * ``HALSOSAMTAL_WAREHOUSE``: the DuckDB file (default ``build/warehouse.duckdb``).
 * ``HALSOSAMTAL_BUILD``: the build output folder (default ``build/``).
 * ``HALSOSAMTAL_RAW``: the raw inputs (default ``raw/``).
+* ``HALSOSAMTAL_DUCKDB_MEMORY``: DuckDB's memory limit (default ``1GB``; beyond it DuckDB
+  spills to disk). DuckDB's own default, 80 % of the machine, let a 1000× year grow the
+  process to 8 GB.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ def build_dir() -> Path:
 def warehouse_path() -> Path:
     """The DuckDB warehouse file; one setting moves it."""
     return _path("HALSOSAMTAL_WAREHOUSE", build_dir() / "warehouse.duckdb")
+
+
+def duckdb_config() -> dict[str, str]:
+    return {"memory_limit": os.environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB")}
 
 
 def year_dir(year: int | str) -> Path:

@@ -3,8 +3,17 @@ replaced atomically. No Dagster here, so light commands can use it too."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
+
+from pipeline.config import duckdb_config
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a warehouse file with the pipeline's settings (memory limit)."""
+    return duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
 
 
 def execute(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> None:

@@ -28,7 +28,7 @@ from pipeline.config import (
     warehouse_path,
     year_dir,
 )
-from pipeline.db import execute, fetch_one
+from pipeline.db import connect, execute, fetch_one
 from pipeline.raw.provenance import display_path, sha256_of
 
 META_DDL = """
@@ -118,7 +118,7 @@ def recorded_build(scope: str) -> tuple[str | None, str] | None:
     if not path.exists():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = connect(path, read_only=True)
     except duckdb.Error:
         return None
     try:

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import warehouse_path
+from pipeline.db import connect
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -25,7 +26,7 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.file), read_only=read_only)
+        con = connect(self.file, read_only=read_only)
         try:
             yield con
         finally:

@@ -163,3 +163,27 @@ def test_a_rejected_file_blocks_publication(tmp_path):
     (folder / "truncated.csv").unlink()  # the analyst removes it: nothing blocks any more
     stage_and_validate(con, 2024, folder)
     assert blocking_errors(con, 2024) == []
+
+
+def test_the_warm_worker_gives_the_in_process_outcome(warehouse):
+    """The build validates in a worker process that imported Great Expectations early; its
+    outcome, failing rows included, is the one the rules give in the calling process."""
+    from polars.testing import assert_frame_equal
+
+    from pipeline.validation import worker
+    from pipeline.validation.rules import SUBMISSION_RULES
+    from pipeline.validation.stages import facts
+
+    with warehouse.connect() as con:
+        frame = facts(con, "submission_facts", 2024)
+    here = run_rules(frame, SUBMISSION_RULES, 2024, "submissions")
+    assert here.failures.height > 0  # the known warnings: failing rows are compared too
+    worker.start()
+    try:
+        assert worker._pool is not None
+        there = worker.run_rules(frame, SUBMISSION_RULES, 2024, "submissions")
+    finally:
+        worker.stop()
+    assert worker._pool is None
+    assert_frame_equal(here.results, there.results)
+    assert_frame_equal(here.failures, there.failures)

@@ -33,6 +33,9 @@ class ExportRejected(ValueError):
         self.reason = reason
 
 
+CHUNK = 20_000  # records turned into a columnar frame at a time: memory stays flat
+
+
 @dataclass(frozen=True)
 class ExportRead:
     path: Path
@@ -41,7 +44,50 @@ class ExportRead:
     encoding: str | None
     delimiter: str | None
     header: list[str]
-    rows: list[tuple[int, list[str | None]]]  # (row number as a spreadsheet shows it, cells)
+    table: pl.DataFrame  # source_row (as a spreadsheet shows it), then one text column per header
+
+    @property
+    def row_count(self) -> int:
+        return self.table.height
+
+    @property
+    def rows(self) -> list[tuple[int, list[str | None]]]:
+        """(row number, cells) per report: for small files and tests."""
+        return [(r[0], list(r[1:])) for r in self.table.iter_rows()]
+
+
+class Rows:
+    """Collects (row number, cells) records into a columnar frame, a chunk at a time."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.chunks: list[pl.DataFrame] = []
+        self.pending: list[list[object]] = []
+
+    def add(self, row_no: int, cells: list[str | None]) -> None:
+        self.pending.append([row_no, *cells])
+        if len(self.pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            schema = {"source_row": pl.Int32} | {
+                f"c{i}": pl.String for i in range(len(self.header))
+            }
+            self.chunks.append(pl.DataFrame(self.pending, schema=schema, orient="row"))
+            self.pending = []
+
+    def frame(self) -> pl.DataFrame:
+        self._flush()
+        # Columns keep their positional names when the header repeats one (that file is
+        # rejected right after, with the repeated names in the reason).
+        unique = len(set(self.header)) == len(self.header)
+        names = {f"c{i}": h for i, h in enumerate(self.header)} if unique else {}
+        if not self.chunks:
+            return pl.DataFrame(
+                schema={"source_row": pl.Int32} | dict.fromkeys(self.header, pl.String)
+            )
+        return pl.concat(self.chunks).rename(names)
 
 
 def read_export(path: Path, form: Form, other_forms: dict[int, Form] | None = None) -> ExportRead:
@@ -63,19 +109,20 @@ def read_export(path: Path, form: Form, other_forms: dict[int, Form] | None = No
             "rename it to .xlsx or export it again as CSV",
         )
     if suffix == ".xlsx":
-        header, rows = _read_xlsx(path)
+        header, table = _read_xlsx(path)
         encoding = delimiter = None
         fmt = "xlsx"
     elif suffix in {".csv", ".txt"}:
         text, encoding = _decode(path, data)
-        header, rows, delimiter = _read_csv(path, text, form)
+        del data
+        header, table, delimiter = _read_csv(path, text, form)
         fmt = "csv"
     else:
         raise ExportRejected(path, f"unknown file type {suffix!r}; exports are .csv or .xlsx")
     _check_header(path, header, form, other_forms or {})
-    if not rows:
+    if table.is_empty():
         raise ExportRejected(path, "the file has a header but no return reports")
-    return ExportRead(path, sha256_of(path), fmt, encoding, delimiter, header, rows)
+    return ExportRead(path, sha256_of(path), fmt, encoding, delimiter, header, table)
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -92,9 +139,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     raise ExportRejected(path, "the text is neither UTF-8 nor Windows-1252")
 
 
-def _read_csv(
-    path: Path, text: str, form: Form
-) -> tuple[list[str], list[tuple[int, list[str | None]]], str]:
+def _read_csv(path: Path, text: str, form: Form) -> tuple[list[str], pl.DataFrame, str]:
     expected = set(form.header())
     best = None
     for delimiter in DELIMITERS:
@@ -104,30 +149,39 @@ def _read_csv(
             best = (score, delimiter)
     delimiter = best[1]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # Records are read one at a time; whether one is the last is known only after it.
     try:
-        records = list(reader)
+        header = [h.strip() for h in next(reader)]
+        rows = Rows(header)
+        held: tuple[int, list[str]] | None = None
+        for i, record in enumerate(reader, start=2):
+            if held is not None:
+                _keep(path, rows, *held, last=False)
+            held = (i, record)
     except csv.Error as e:
         raise ExportRejected(
             path,
             f"the CSV cannot be parsed ({e}): the file may be truncated or have an unclosed quote",
         ) from e
-    header = [h.strip() for h in records[0]]
-    rows = []
-    for i, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            where = "the last row" if i == len(records) else f"row {i}"
-            raise ExportRejected(
-                path,
-                f"{where} has {len(record)} fields but the header has {len(header)}: "
-                "the file is truncated or a field holds an unquoted delimiter",
-            )
-        rows.append((i, [c if c != "" else None for c in record]))
-    return header, rows, delimiter
+    if held is not None:
+        _keep(path, rows, *held, last=True)
+    return header, rows.frame(), delimiter
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+def _keep(path: Path, rows: Rows, i: int, record: list[str], last: bool) -> None:
+    if not any(cell.strip() for cell in record):
+        return
+    if len(record) != len(rows.header):
+        where = "the last row" if last else f"row {i}"
+        raise ExportRejected(
+            path,
+            f"{where} has {len(record)} fields but the header has {len(rows.header)}: "
+            "the file is truncated or a field holds an unquoted delimiter",
+        )
+    rows.add(i, [c if c != "" else None for c in record])
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], pl.DataFrame]:
     try:
         with zipfile.ZipFile(path) as z:
             z.testzip()
@@ -139,12 +193,12 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]
             path, f"the workbook cannot be read ({type(e).__name__}: {e}); it may be truncated"
         ) from e
     header = [str(c).strip() for c in df.columns]
-    rows = []
+    rows = Rows(header)
     for i, record in enumerate(df.iter_rows(), start=2):
         cells = [_xlsx_text(v) for v in record]
         if any(c is not None for c in cells):
-            rows.append((i, cells))
-    return header, rows
+            rows.add(i, cells)
+    return header, rows.frame()
 
 
 def _xlsx_text(value: object) -> str | None:

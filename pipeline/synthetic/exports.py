@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,17 +69,27 @@ def as_text(value: object, export: ExportFile, is_amount: bool) -> str:
 
 
 def write_export(export: ExportFile) -> None:
+    rows = sorted(export.submissions, key=lambda s: s.submitted_at)
+    if export.kind == "xlsx":
+        write_xlsx(export.path, export.form.header(), [cells(export.form, s) for s in rows])
+        return
+    write_csv(export, rows)
+
+
+def write_csv(export: ExportFile, submissions: Iterable[Submission]) -> int:
+    """Write a CSV export one report at a time (any number of reports, flat memory);
+    returns the number written."""
     form = export.form
     amount_cols = {i + 3 for i, (_, q, _) in enumerate(form.columns()) if q.type == "amount"}
-    rows = [cells(form, s) for s in sorted(export.submissions, key=lambda s: s.submitted_at)]
-    if export.kind == "xlsx":
-        write_xlsx(export.path, form.header(), rows)
-        return
+    n = 0
     with export.path.open("w", encoding=export.encoding, newline="") as f:
         w = csv.writer(f, delimiter=export.delimiter, lineterminator="\r\n")
         w.writerow(form.header())
-        for row in rows:
+        for sub in submissions:
+            row = cells(form, sub)
             w.writerow([as_text(v, export, i in amount_cols) for i, v in enumerate(row)])
+            n += 1
+    return n
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> None:

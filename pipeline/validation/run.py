@@ -45,7 +45,7 @@ class Outcome:
 
 
 @cache
-def _batch_definition() -> Any:
+def gx_context() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -85,7 +85,7 @@ def _describe(row: dict[str, Any], rule: Rule) -> tuple[str, str, str]:
 
 def run_rules(frame: pl.DataFrame, rules: tuple[Rule, ...], year: int, stage: str) -> Outcome:
     """Validate the frame with one suite holding every rule; collect each failing row."""
-    gx, batch_definition = _batch_definition()
+    gx, batch_definition = gx_context()
     keyed = frame.with_row_index("row_key")
     suite = gx.ExpectationSuite(
         name=f"{stage}_{year}", expectations=[expectation(r) for r in rules]
@@ -103,14 +103,16 @@ def run_rules(frame: pl.DataFrame, rules: tuple[Rule, ...], year: int, stage: st
             },
         ).results
     by_rule = {r.expectation_config.meta["rule"]: r for r in validated}
-    rows = keyed.to_dicts()
+    failing_rows = {
+        rule: sorted({int(i["row_key"]) for i in (r.result.get("unexpected_index_list") or [])})
+        for rule, r in by_rule.items()
+    }
+    # Only the failing rows become dicts (a large year has hundreds of thousands of rows).
+    wanted = sorted({k for keys in failing_rows.values() for k in keys})
+    rows = dict(zip(wanted, keyed[wanted].to_dicts(), strict=True)) if wanted else {}
     for rule in rules:
         outcome = by_rule.get(rule.id)
-        failing = (
-            sorted({int(i["row_key"]) for i in (outcome.result.get("unexpected_index_list") or [])})
-            if outcome
-            else []
-        )
+        failing = failing_rows.get(rule.id, [])
         passed = outcome.success if outcome else True
         results.append(
             {

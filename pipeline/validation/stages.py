@@ -22,7 +22,8 @@ from pipeline.validation.rules import (
     TABLE_RULES,
     YEAR_OVER_YEAR_RULES,
 )
-from pipeline.validation.run import Outcome, combine, run_rules
+from pipeline.validation.run import Outcome, combine
+from pipeline.validation.worker import run_rules
 
 QUARANTINE_DDL = """
 CREATE SCHEMA IF NOT EXISTS validated;
