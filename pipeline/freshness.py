@@ -12,6 +12,7 @@ second.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -39,8 +40,10 @@ CREATE TABLE IF NOT EXISTS meta.builds (
 REFERENCE = "reference"  # the scope of the reference data; a grant year's scope is the year
 
 
+@functools.cache
 def code_version() -> str:
-    """A fingerprint of the code and the locked packages that make the outputs."""
+    """A fingerprint of the code and the locked packages that make the outputs: those this
+    process runs, so it is read once (a build asks for it once per year and per chart set)."""
     digest = hashlib.sha256()
     files = [ROOT / "uv.lock"]
     for folder in (ROOT / "pipeline", SQL_DIR, REPORT_DIR, ASSETS_DIR):
