@@ -218,6 +218,25 @@ def main() -> None:
         "skip_logic_broken.csv",
         csv_text(one(answers={**GOTEBORG, "genomforande": "forberett"}), delimiter=";"),
     )
+    # Asked only when an option was ticked: text for "another method" without ticking it
+    # breaks the skip logic; with it ticked, the same text is clean.
+    write(
+        "skip_logic_option_not_ticked.csv",
+        csv_text(one(answers={**GOTEBORG, "metod_annan": "Egen samtalsmodell"}), delimiter=";"),
+    )
+    write(
+        "skip_logic_option_ticked.csv",
+        csv_text(
+            one(
+                answers={
+                    **GOTEBORG,
+                    "metoder": {"mi", "annan"},
+                    "metod_annan": "Egen samtalsmodell",
+                }
+            ),
+            delimiter=";",
+        ),
+    )
     write("option_not_0_or_1.csv", replace_cell(base, col("metoder", "mi"), "kanske"))
     write("unknown_single_choice.csv", replace_cell(base, col("regi"), "Någon annan"))
     write("before_form_opened.csv", csv_text(one(at=dt.datetime(2024, 6, 1, 9, 0)), delimiter=";"))
