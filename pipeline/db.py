@@ -51,24 +51,32 @@ def replace_rows(
     con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, where: dict[str, object]
 ) -> None:
     """Replace the rows matching `where` (column = value, …) with a frame, atomically."""
+    con.register("incoming", df.to_arrow())
+    try:
+        replace_rows_from(con, table, "incoming", where)
+    finally:
+        con.unregister("incoming")
+
+
+def replace_rows_from(
+    con: duckdb.DuckDBPyConnection, table: str, source: str, where: dict[str, object]
+) -> None:
+    """Replace the rows matching `where` with every row of the relation `source` (a table or
+    a registered frame on this connection), atomically."""
     schema, _ = qualified(table)
     execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
     condition = " AND ".join(f"{column} = ?" for column in where)
-    con.register("incoming", df.to_arrow())
+    # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
+    # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
+    execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
+    con.begin()
     try:
-        # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
-        # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
-        execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-        con.begin()
-        try:
-            execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
-            execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
-    finally:
-        con.unregister("incoming")
+        execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
+        execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM {source}")
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
 
 
 def replace_partition(

@@ -1,16 +1,19 @@
-"""Derive every table of one grant year in DuckDB into one long frame of cells."""
+"""Derive every table of one grant year in DuckDB: one long table of cells, one row per
+figure, labelled from the table definitions."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from pipeline.config import SQL_DIR
-from pipeline.db import execute
+from pipeline.db import execute, fetch_one, replace_rows_from
 from pipeline.tables.spec import Part, TableSpec, table_specs
 
 CELL_SCHEMA = {
@@ -28,6 +31,7 @@ CELL_SCHEMA = {
     "unit": pl.String,
     "data_year": pl.Int32,
 }
+DUCKDB_TYPES = {pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.String: "VARCHAR"}
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -39,10 +43,15 @@ def years_with_data(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {r[0] for r in rows}
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pl.DataFrame:
-    """Run a table's SQL with only the parameters it names."""
+def used_params(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters a statement names (DuckDB refuses ones it does not use)."""
     used = set(re.findall(r"\$(\w+)", sql))
-    return con.sql(sql, params={k: v for k, v in params.items() if k in used}).pl()
+    return {k: v for k, v in params.items() if k in used}
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pl.DataFrame:
+    """Run a query with only the parameters it names."""
+    return con.sql(sql, params=used_params(sql, params)).pl()
 
 
 def resolve_params(
@@ -65,93 +74,148 @@ def resolve_params(
     return None
 
 
-def identify(spec: TableSpec, df: pl.DataFrame, multi_year: bool) -> pl.DataFrame:
-    """Final column ids ("andel_2024" where a table shows several years) and figure ids:
-    <table>.<row>.<column>, or <table>.<row> for one-value tables such as the text."""
-    if multi_year:
-        df = df.with_columns(col_id=pl.col("col_id") + "_" + pl.col("data_year").cast(pl.String))
-    figure = (
-        (pl.lit(f"{spec.id}.") + pl.col("row_id"))
-        if list(spec.columns) == ["varde"]
-        else (pl.lit(f"{spec.id}.") + pl.col("row_id") + pl.lit(".") + pl.col("col_id"))
-    )
-    return df.with_columns(figure_id=figure)
+@dataclass(frozen=True)
+class Run:
+    """One run of a table's SQL (its values or its lineage): a part for one data year."""
+
+    spec: TableSpec
+    year: int  # the grant year derived
+    part_no: int
+    part: Part
+    data_year: int
+    params: dict[str, object]
+
+    @property
+    def multi_year(self) -> bool:
+        return len(self.spec.years) > 1
+
+    def wrap(self, sql: str, select: str) -> tuple[str, dict[str, object]]:
+        """`select` over the result of `sql` (as `_result`), with the parameters both use.
+        Adds the final column id ("andel_2024" where a table shows several years) and the
+        figure id: <table>.<row>.<column>, or <table>.<row> for one-value tables."""
+        col_id = "_result.col_id || '_' || $data_year" if self.multi_year else "_result.col_id"
+        figure = "$table_id || '.' || CAST(_result.row_id AS VARCHAR)"
+        if list(self.spec.columns) != ["varde"]:
+            figure += f" || '.' || {col_id}"
+        body = select.format(col_id=col_id, figure_id=figure)
+        text = f"SELECT {body}\nFROM (\n{sql.strip().rstrip(';')}\n) AS _result"
+        params = {**self.params, "table_id": self.spec.id, "data_year": self.data_year}
+        return text, used_params(text, params)
 
 
 def runs(
-    con: duckdb.DuckDBPyConnection, spec: TableSpec, sql: str, year: int, available: set[int]
-) -> Iterator[tuple[int, Part, int, pl.DataFrame]]:
-    """Run a table's SQL (its values or its lineage) for every part and every year the table
-    shows; yields (part number, part, data year, result) for non-empty results."""
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
+) -> Iterator[Run]:
+    """Every part of a table for every year it shows that has data and asks its question."""
     for part_no, part in enumerate(spec.parts):
         for offset in spec.years:
             data_year = year + offset
             if data_year not in available:
                 continue
             params = resolve_params(con, data_year, part.params)
-            if params is None:
-                continue
-            df = run_sql(con, sql, {"bidragsar": data_year, **params})
-            if not df.is_empty():
-                yield part_no, part, data_year, df
+            if params is not None:
+                yield Run(spec, year, part_no, part, data_year, {"bidragsar": data_year, **params})
+
+
+# A table's result labelled from its definition (`_columns` and `_rows` hold its labels).
+CELLS_SELECT = """
+    CAST($year AS INTEGER) AS bidragsar,
+    $table_id AS table_id,
+    {figure_id} AS figure_id,
+    CAST(_result.row_order AS INTEGER) + $part_offset AS row_order,
+    CAST(_result.row_id AS VARCHAR) AS row_id,
+    coalesce(_rows.row_label, CAST($part_label AS VARCHAR), CAST(_result.row_label AS VARCHAR))
+        AS row_label,
+    CAST(_columns.col_order + $col_offset AS INTEGER) AS col_order,
+    {col_id} AS col_id,
+    _columns.col_label || $label_suffix AS col_label,
+    CAST(_result.value AS DOUBLE) AS value,
+    CAST(_result.denominator AS BIGINT) AS denominator,
+    CAST(_result.unit AS VARCHAR) AS unit,
+    CAST($data_year AS INTEGER) AS data_year"""
+CELLS_JOIN = """
+JOIN _columns ON _columns.col_id = _result.col_id
+LEFT JOIN _rows ON _rows.row_id = CAST(_result.row_id AS VARCHAR)"""
+
+
+def cells_query(run: Run) -> tuple[str, dict[str, object]]:
+    """The SQL of one run's cells, labelled as printed."""
+    sql, params = run.wrap(run.spec.sql_text(), CELLS_SELECT)
+    sql += CELLS_JOIN
+    extra = {
+        "year": run.year,
+        "part_offset": run.part_no * 1000,
+        "part_label": run.part.label,
+        "col_offset": (run.data_year - run.year + 10) * 100 if run.multi_year else 0,
+        "label_suffix": f" {run.data_year}" if run.multi_year else "",
+    }
+    return sql, {**params, **used_params(sql, extra)}
+
+
+@contextmanager
+def labels(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> Iterator[None]:
+    """A table's column and row labels as `_columns` and `_rows` on the connection."""
+    columns = pl.DataFrame(
+        {
+            "col_id": list(spec.columns),
+            "col_order": list(range(len(spec.columns))),
+            "col_label": list(spec.columns.values()),
+        },
+        schema={"col_id": pl.String, "col_order": pl.Int32, "col_label": pl.String},
+    )
+    rows = pl.DataFrame(
+        {"row_id": list(spec.rows), "row_label": list(spec.rows.values())},
+        schema={"row_id": pl.String, "row_label": pl.String},
+    )
+    con.register("_columns", columns.to_arrow())
+    con.register("_rows", rows.to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister("_columns")
+        con.unregister("_rows")
 
 
 def derive_table(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
 ) -> pl.DataFrame:
-    """One table's cells: every part, every year it shows, labelled from its definition."""
-    multi_year = len(spec.years) > 1
-    frames = []
-    for part_no, part, data_year, df in runs(con, spec, spec.sql_text(), year, available):
-        df = df.with_columns(
-            pl.lit(data_year, pl.Int32).alias("data_year"),
-            (pl.col("row_order").cast(pl.Int32) + part_no * 1000).alias("row_order"),
-            pl.col("row_label").cast(pl.String),
-        )
-        if part.label is not None:
-            df = df.with_columns(row_label=pl.lit(part.label))
-        frames.append(df)
+    """One table's cells as a frame: every part, every year it shows, labelled from its
+    definition."""
+    with labels(con, spec):
+        frames = [run_sql(con, *cells_query(run)) for run in runs(con, spec, year, available)]
     if not frames:
         return pl.DataFrame(schema=CELL_SCHEMA)
-    df = pl.concat(frames, how="diagonal_relaxed")
-    columns = list(spec.columns)
-    df = df.filter(pl.col("col_id").is_in(columns))
-    label_suffix = (pl.lit(" ") + pl.col("data_year").cast(pl.String)) if multi_year else pl.lit("")
-    df = df.with_columns(
-        col_order=(
-            pl.col("col_id").replace_strict(
-                {c: i for i, c in enumerate(columns)}, return_dtype=pl.Int32
-            )
-            + (pl.col("data_year") - year + 10) * 100 * int(multi_year)
-        ),
-        col_label=pl.col("col_id").replace_strict(spec.columns, return_dtype=pl.String)
-        + label_suffix,
-        row_label=pl.col("row_id").replace_strict(
-            spec.rows, default=pl.col("row_label"), return_dtype=pl.String
-        ),
-    )
-    df = identify(spec, df, multi_year).with_columns(
-        bidragsar=pl.lit(year, pl.Int32),
-        table_id=pl.lit(spec.id),
-        value=pl.col("value").cast(pl.Float64),
-        denominator=pl.col("denominator").cast(pl.Int64),
-    )
-    return df.select(list(CELL_SCHEMA)).cast(CELL_SCHEMA).sort("row_order", "col_order")
+    return pl.concat(frames).cast(CELL_SCHEMA).sort("row_order", "col_order")
 
 
-def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
-    """All tables of a grant year as cells; tables marked derive_last see the others."""
+def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+    """Derive every table of a grant year into its partition of tables.cells, in DuckDB
+    (nothing of the cells passes through Python, so memory stays within DuckDB's limit at
+    any scale). Tables marked derive_last read the others from `current_cells`. Returns
+    the number of figures per table."""
     create_macros(con)
     available = years_with_data(con)
     if year not in available:
         raise ValueError(f"no staged return reports for {year}")
-    cells = pl.DataFrame(schema=CELL_SCHEMA)
-    specs = sorted(table_specs(), key=lambda s: s.derive_last)
-    for spec in specs:
-        con.register("current_cells", cells.to_arrow())
-        cells = pl.concat([cells, derive_table(con, spec, year, available)])
-        con.unregister("current_cells")
-    duplicated = cells.filter(pl.col("figure_id").is_duplicated())["figure_id"].unique()
-    if len(duplicated):
-        raise ValueError(f"figure ids are not unique: {duplicated.to_list()[:5]}")
-    return cells
+    columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
+    execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
+    try:
+        counts = {}
+        for spec in sorted(table_specs(), key=lambda s: s.derive_last):
+            with labels(con, spec):
+                for run in runs(con, spec, year, available):
+                    sql, params = cells_query(run)
+                    execute(con, f"INSERT INTO current_cells BY NAME {sql}", params)
+            counts[spec.id] = fetch_one(
+                con, "SELECT count(*) FROM current_cells WHERE table_id = ?", [spec.id]
+            )[0]
+        duplicated = con.execute(
+            "SELECT figure_id FROM current_cells GROUP BY figure_id HAVING count(*) > 1 "
+            "ORDER BY figure_id LIMIT 5"
+        ).fetchall()
+        if duplicated:
+            raise ValueError(f"figure ids are not unique: {[d[0] for d in duplicated]}")
+        replace_rows_from(con, "tables.cells", "current_cells", {"bidragsar": year})
+    finally:
+        execute(con, "DROP TABLE IF EXISTS current_cells")
+    return counts

@@ -11,12 +11,7 @@ import polars as pl
 
 from pipeline.numbers import round_half_up
 from pipeline.report.basis import is_synthetic
-from pipeline.tables.derive import (
-    create_macros,
-    identify,
-    runs,
-    years_with_data,
-)
+from pipeline.tables.derive import create_macros, runs, years_with_data
 from pipeline.tables.spec import table_specs
 
 LINEAGE_SCHEMA = {
@@ -35,6 +30,11 @@ LINEAGE_SCHEMA = {
     "synthetic": pl.Boolean,
 }
 
+# A lineage query's rows with the figure id they belong to.
+LINEAGE_SELECT = """
+    _result.* REPLACE (CAST(_result.row_id AS VARCHAR) AS row_id, {col_id} AS col_id),
+    {figure_id} AS figure_id"""
+
 
 def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     """Every figure's source rows for a grant year (run after the tables)."""
@@ -43,16 +43,17 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     names = dict(con.execute("SELECT kommunkod, kommun_namn FROM reference.kommuner").fetchall())
     frames = []
     for spec in table_specs():
-        multi_year = len(spec.years) > 1
-        for _, _, data_year, df in runs(con, spec, spec.lineage_text(), year, available):
-            df = df.with_columns(
-                data_year=pl.lit(data_year, pl.Int32), row_id=pl.col("row_id").cast(pl.String)
-            )
-            df = identify(spec, df, multi_year).with_columns(
-                table_id=pl.lit(spec.id),
-                synthetic=pl.col("row_id").map_elements(
-                    lambda r, s=spec: is_synthetic(s, r, year), pl.Boolean
-                ),
+        for run in runs(con, spec, year, available):
+            sql, params = run.wrap(spec.lineage_text(), LINEAGE_SELECT)
+            df = (
+                con.sql(sql, params=params)
+                .pl()
+                .with_columns(
+                    table_id=pl.lit(spec.id),
+                    synthetic=pl.col("row_id").map_elements(
+                        lambda r, s=spec: is_synthetic(s, r, year), pl.Boolean
+                    ),
+                )
             )
             frames.append(df)
     lineage = pl.concat(frames, how="diagonal_relaxed").with_columns(
