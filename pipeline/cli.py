@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
-import logging
-import os
-import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -45,27 +41,18 @@ def build(
     if not stale:
         typer.echo("Nothing to build: every year is current.")
         raise typer.Exit(0)
-    from pipeline.validation import worker
+    from pipeline import worker
 
-    worker.start()  # Great Expectations imports on the second core meanwhile
+    # Great Expectations imports on the second core meanwhile; charts and render libraries
+    # after the first validation
+    worker.start(then_import=["pipeline.report.charts", "pipeline.report.render", "typst"])
     from pipeline.build import run_build  # Dagster: imported only when there is work
 
     try:
         code = run_build(stale, verbose=verbose, force=force)
     finally:
         worker.stop()
-    exit_now(code)
-
-
-def exit_now(code: int) -> NoReturn:
-    """Exit after the exit handlers but without the interpreter's teardown. Everything is
-    written and closed by now, and tearing down the libraries a build imports (Great
-    Expectations, pandas, Dagster) costs more than a second of every build."""
-    atexit._run_exitfuncs()  # temporary folders and the like are still cleaned up
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    worker.exit_now(code)
 
 
 @app.command()

@@ -170,9 +170,9 @@ def test_the_warm_worker_gives_the_in_process_outcome(warehouse):
     outcome, failing rows included, is the one the rules give in the calling process."""
     from polars.testing import assert_frame_equal
 
-    from pipeline.validation import worker
+    from pipeline import worker
     from pipeline.validation.rules import SUBMISSION_RULES
-    from pipeline.validation.stages import facts
+    from pipeline.validation.stages import RUN_RULES, facts
 
     with warehouse.connect() as con:
         frame = facts(con, "submission_facts", 2024)
@@ -181,9 +181,53 @@ def test_the_warm_worker_gives_the_in_process_outcome(warehouse):
     worker.start()
     try:
         assert worker._pool is not None
-        there = worker.run_rules(frame, SUBMISSION_RULES, 2024, "submissions")
+        pid = next(iter(worker._pool._processes))
+        there = worker.call(RUN_RULES, frame, SUBMISSION_RULES, 2024, "submissions")
     finally:
         worker.stop()
     assert worker._pool is None
     assert_frame_equal(here.results, there.results)
     assert_frame_equal(here.failures, there.failures)
+    wait_until_gone(pid)  # stopped without waiting, but stopped
+
+
+def wait_until_gone(pid: int, seconds: float = 10) -> None:
+    import os
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
+            os.kill(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"worker process {pid} still runs")
+
+
+def test_a_dead_worker_leaves_the_work_to_this_process(warehouse):
+    """A worker that died (killed, out of memory) does not fail the build: the rules then
+    run in the calling process, with the same outcome."""
+    import os
+    import signal
+
+    from pipeline import worker
+    from pipeline.validation.rules import SUBMISSION_RULES
+    from pipeline.validation.stages import RUN_RULES, facts
+
+    with warehouse.connect() as con:
+        frame = facts(con, "submission_facts", 2024)
+    worker.start()
+    try:
+        pid = next(iter(worker._pool._processes))
+        os.kill(pid, signal.SIGKILL)
+        wait_until_gone(pid)
+        outcome = worker.call(RUN_RULES, frame, SUBMISSION_RULES, 2024, "submissions")
+    finally:
+        worker.stop()
+    assert worker._pool is None
+    assert outcome.results.height == len(SUBMISSION_RULES)

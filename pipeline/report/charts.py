@@ -283,16 +283,18 @@ def chart_key(chart: Chart, cells: pl.DataFrame, code: str) -> str:
 
 def draw_charts(
     cells: pl.DataFrame, out_dir: Path, cache_dir: Path | None = None
-) -> dict[str, dict[str, str]]:
-    """Draw every chart whose table exists; returns id → {path, alt, title, table_id}.
+) -> dict[str, dict[str, str] | None]:
+    """Draw every chart whose table exists; returns id → {path, alt, title, table_id}, or
+    id → None for a chart whose table the year does not have.
     With a cache folder, a chart whose cells and code are unchanged is copied from the
     cache instead of drawn again (drawing is most of a report's build time)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     code = code_version() if cache_dir else ""
-    drawn = {}
+    drawn: dict[str, dict[str, str] | None] = {}
     for chart in CHARTS:
         mine = cells.filter(pl.col("table_id") == chart.table_id)
         if mine.is_empty():
+            drawn[chart.id] = None
             continue
         plot, alt = chart.draw(mine, chart.title)
         path = out_dir / f"{chart.id}.png"

@@ -260,7 +260,7 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
 def report_data(
     con: duckdb.DuckDBPyConnection,
     year: int,
-    charts: dict[str, dict[str, str]],
+    charts: dict[str, dict[str, str] | None],
     version: str,
     lineage_counts: dict[str, int],
     diff: dict[str, Any] | None = None,
@@ -281,10 +281,8 @@ def report_data(
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)
     tables.update(change_tables(diff))
     commentary = REPORT_DIR / "kommentarer" / f"{year}.md"
-    from pipeline.report.charts import CHARTS
-
     absent = {s.id: True for s in table_specs() if s.id not in tables}
-    absent |= {c.id: True for c in CHARTS if c.id not in charts}
+    absent |= {cid: True for cid, c in charts.items() if c is None}
     data_per = figs["rapportdata.data_per"]["text"]
     return {
         "meta": {
@@ -299,6 +297,7 @@ def report_data(
         "charts": {
             cid: {"path": c["path"], "alt": c["alt"], "caption": f"Diagram: {c['title']}."}
             for cid, c in charts.items()
+            if c is not None
         },
         "commentary": str(commentary) if commentary.exists() else None,
         "trace_page": TRACE_PAGE,

@@ -23,12 +23,11 @@ import polars as pl
 from pipeline.config import build_dir, year_dir
 from pipeline.freshness import fingerprint, latest_version, record_build, source_state
 from pipeline.raw.provenance import sha256_of
-from pipeline.report.charts import draw_charts
 from pipeline.report.data import report_data, write_report_data
-from pipeline.report.render import render
 from pipeline.report.workbook import write_workbook
 from pipeline.tables.export import write_tables
-from pipeline.trace.page import write_trace_page
+from pipeline.trace.page import source_counts, write_trace_page
+from pipeline.worker import later
 
 PACKAGES = [
     "dagster",
@@ -204,19 +203,26 @@ def build_version(
     )
     work = stage / "rapport"
     work.mkdir()
-    charts = draw_charts(cells, work, cache_dir=build_dir() / "cache" / "charts")
-    _, lineage_counts = write_trace_page(con, year, stage / "sparbarhet.html")
+    # In the worker process when there is one: the charts (plotnine), then the render
+    # (pandoc, Typst) while this process writes the reviewers' page and the workbook.
+    charts = later(
+        "pipeline.report.charts:draw_charts", cells, work, build_dir() / "cache" / "charts"
+    )
     label = f"{version} ({state['code_version']})"
-    data = report_data(con, year, charts, label, lineage_counts, diff)
+    data = report_data(con, year, charts(), label, source_counts(con, year), diff)
     data_path = write_report_data(data, work / "rapport-data.json")
-    write_workbook(cells, year, stage / "tabeller.xlsx")
-    render(
+    rendered = later(
+        "pipeline.report.render:render",
         work,
         data_path.resolve(),
         (stage / "rapport.html").resolve(),
         (stage / "rapport.pdf").resolve(),
-        timestamp=data_date(cells),
+        None,
+        data_date(cells),
     )
+    write_trace_page(con, year, stage / "sparbarhet.html")
+    write_workbook(cells, year, stage / "tabeller.xlsx")
+    rendered()
     manifest = {
         **state,
         "version": version,

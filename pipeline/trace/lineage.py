@@ -45,17 +45,16 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     for spec in table_specs():
         for run in runs(con, spec, year, available):
             sql, params = run.wrap(spec.lineage_text(), LINEAGE_SELECT)
-            df = (
-                con.sql(sql, params=params)
-                .pl()
-                .with_columns(
+            df = con.sql(sql, params=params).pl()
+            synthetic = {r: is_synthetic(spec, r, year) for r in df["row_id"].unique()}
+            frames.append(
+                df.with_columns(
                     table_id=pl.lit(spec.id),
-                    synthetic=pl.col("row_id").map_elements(
-                        lambda r, s=spec: is_synthetic(s, r, year), pl.Boolean
+                    synthetic=pl.col("row_id").replace_strict(
+                        synthetic, default=None, return_dtype=pl.Boolean
                     ),
                 )
             )
-            frames.append(df)
     lineage = pl.concat(frames, how="diagonal_relaxed").with_columns(
         bidragsar=pl.lit(year, pl.Int32),
         kommun=pl.col("kommunkod").replace_strict(names, default=None, return_dtype=pl.String),

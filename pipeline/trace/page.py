@@ -48,15 +48,23 @@ def lineage_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
         [pl.lit("<tr><td>"), pl.concat_str(cells, separator="</td><td>"), pl.lit("</td></tr>")]
     )
     return rows.group_by("figure_id", maintain_order=True).agg(
-        html.str.join("\n").alias("rows_html"),
-        pl.struct("source_file", "source_row").alias("sources"),
+        html.str.join("\n").alias("rows_html")
     )
 
 
-def write_trace_page(
-    con: duckdb.DuckDBPyConnection, year: int, path: Path
-) -> tuple[Path, dict[str, int]]:
-    """Write the page; returns it and, per table, the number of distinct source rows."""
+def source_counts(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+    """Per table, the number of distinct source rows behind its figures."""
+    rows = con.execute(
+        """SELECT split_part(figure_id, '.', 1),
+                  count(DISTINCT {'file': source_file, 'row': source_row})
+           FROM lineage.rows WHERE bidragsar = ? GROUP BY 1""",
+        [year],
+    ).fetchall()
+    return dict(rows)
+
+
+def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> Path:
+    """Write the reviewers' page: every figure with the source rows behind it."""
     specs = {s.id: s for s in table_specs()}
     cells = (
         con.sql(
@@ -69,12 +77,6 @@ def write_trace_page(
     )
     lineage = lineage_rows(con, year)
     rows_html = dict(zip(lineage["figure_id"], lineage["rows_html"], strict=True))
-    per_table = (
-        lineage.select(pl.col("figure_id").str.split(".").list.first().alias("table"), "sources")
-        .explode("sources")
-        .group_by("table")
-        .agg(pl.col("sources").n_unique())
-    )
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     html = env.get_template("sparbarhet.html.j2").render(
         year=year,
@@ -90,4 +92,4 @@ def write_trace_page(
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
-    return path, dict(zip(per_table["table"], per_table["sources"], strict=True))
+    return path

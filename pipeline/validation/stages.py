@@ -23,7 +23,9 @@ from pipeline.validation.rules import (
     YEAR_OVER_YEAR_RULES,
 )
 from pipeline.validation.run import Outcome, combine
-from pipeline.validation.worker import run_rules
+from pipeline.worker import call
+
+RUN_RULES = "pipeline.validation.run:run_rules"  # in the worker process when there is one
 
 QUARANTINE_DDL = """
 CREATE SCHEMA IF NOT EXISTS validated;
@@ -69,7 +71,9 @@ def quarantine(failures: pl.DataFrame) -> pl.DataFrame:
 
 def validate_submissions(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
     ensure_quarantine(con)
-    outcome = run_rules(facts(con, "submission_facts", year), SUBMISSION_RULES, year, "submissions")
+    outcome = call(
+        RUN_RULES, facts(con, "submission_facts", year), SUBMISSION_RULES, year, "submissions"
+    )
     store(con, outcome, year, "submissions")
     replace_rows(con, "validated.quarantine", quarantine(outcome.failures), {"bidragsar": year})
     return outcome
@@ -78,11 +82,16 @@ def validate_submissions(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
 def validate_tables(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
     outcome = combine(
         [
-            run_rules(facts(con, "table_facts", year), TABLE_RULES, year, "tables"),
-            run_rules(
-                facts(con, "reconciliation_facts", year), RECONCILIATION_RULES, year, "tables"
+            call(RUN_RULES, facts(con, "table_facts", year), TABLE_RULES, year, "tables"),
+            call(
+                RUN_RULES,
+                facts(con, "reconciliation_facts", year),
+                RECONCILIATION_RULES,
+                year,
+                "tables",
             ),
-            run_rules(
+            call(
+                RUN_RULES,
                 facts(con, "respondent_facts", year),
                 RESPONDENT_RULES + YEAR_OVER_YEAR_RULES,
                 year,
