@@ -70,10 +70,14 @@ def test_pdf_text_figures_and_swedish_letters(pdf_text):
 
 
 def test_pdf_embeds_its_fonts(warehouse, build_root):
+    """Every font is embedded, and every one is the bundled DejaVu Sans (assets/fonts/),
+    the title page included: the PDF does not depend on the machine's fonts."""
     reader = pypdf.PdfReader(build_root / "2024" / "rapport.pdf")
     fonts = set()
-    for page in reader.pages[:3]:
+    names = set()
+    for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
             descriptor = (
                 font.get_object().get("/FontDescriptor")
                 or font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
@@ -85,6 +89,7 @@ def test_pdf_embeds_its_fonts(warehouse, build_root):
                 )
             )
     assert fonts == {True}
+    assert {n.removesuffix("-Identity-H") for n in names} == {"DejaVuSans", "DejaVuSans-Bold"}
 
 
 def test_html_has_every_table_and_an_alt_text_per_chart(html):
@@ -215,3 +220,48 @@ def test_chart_cache_redraws_only_charts_whose_cells_changed(warehouse, tmp_path
     )
     draw_charts(changed, tmp_path / "changed", cache_dir=cache)
     assert saved == ["diagram_tabell3"]
+
+
+FAKE_QUARTO = '''#!{python}
+"""Stands in for `quarto render rapport.qmd --to <fmt>`: reads what Quarto would read."""
+import os, sys
+from pathlib import Path
+import yaml
+
+project = yaml.safe_load(Path("_quarto.yml").read_text(encoding="utf-8"))
+fmt = sys.argv[sys.argv.index("--to") + 1]
+options = project["format"][fmt]
+named = [*project.get("filters", []), options.get("css"), *[options.get("font-paths") or []]]
+missing = [p for p in named if p and not Path(p).exists()]
+data = Path(os.environ["HALSOSAMTAL_REPORT_DATA"])
+if missing or not Path(sys.argv[2]).exists() or not data.exists():
+    sys.exit(f"quarto: cannot find {{missing or sys.argv[2]}} from {{os.getcwd()}}")
+Path("rapport." + ("pdf" if fmt == "typst" else "html")).write_text(fmt)
+'''
+
+
+def test_the_quarto_path_finds_what_the_project_names(warehouse, build_root, tmp_path):
+    """Where Quarto is installed, `quarto render` renders the same project (it cannot be
+    installed here). A stand-in on the PATH checks what the real one would read from the
+    staged project: the filter, the CSS, the font folder, the source and the report data."""
+    import os
+    import sys
+
+    from pipeline.report.render import render
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    fake.write_text(FAKE_QUARTO.format(python=sys.executable), encoding="utf-8")
+    fake.chmod(0o755)
+    work = tmp_path / "work"
+    shutil.copytree(build_root / "2024" / "versions" / "v1" / "rapport", work)
+    path = os.environ["PATH"]
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{path}"
+    try:
+        rendered = render(work, work / "rapport-data.json", tmp_path / "r.html", tmp_path / "r.pdf")
+    finally:
+        os.environ["PATH"] = path
+    assert rendered.engine == "quarto"
+    assert (tmp_path / "r.html").read_text() == "html"
+    assert (tmp_path / "r.pdf").read_text() == "typst"

@@ -63,11 +63,13 @@ def _pandoc(
     )
     try:
         _finish(_start([*source, "--to=typst", f"--output={typ}"]))
-        # A fixed creation time (the data's date) keeps the PDF byte-identical between runs.
+        # A fixed creation time (the data's date) keeps the PDF byte-identical between runs,
+        # and only the bundled fonts between machines (a system's own DejaVu differs).
         typst.compile(
             str(typ),
             output=str(pdf_tmp),
             font_paths=[str(FONTS)],
+            ignore_system_fonts=True,
             root=str(work_dir),
             timestamp=timestamp,
         )
@@ -93,6 +95,8 @@ def _quarto(work_dir: Path, data_path: Path, html_out: Path, pdf_out: Path) -> R
     env = {**os.environ, "HALSOSAMTAL_REPORT_DATA": str(data_path)}
     staged = work_dir / "quarto"
     shutil.copytree(REPORT_DIR, staged, dirs_exist_ok=True)
+    # beside it as in the repository: _quarto.yml refers to ../assets (CSS, fonts)
+    shutil.copytree(ASSETS_DIR, work_dir / "assets", dirs_exist_ok=True)
     for chart in work_dir.glob("*.png"):
         shutil.copy(chart, staged)
     for fmt in ("html", "typst"):
