@@ -15,6 +15,14 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+MACROS = SQL_DIR / "macros.sql"
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared macros of sql/macros.sql (temporary: per connection)."""
+    execute(con, MACROS.read_text(encoding="utf-8"))
+
+
 def sql_path(name: str) -> Path:
     return SQL_DIR / f"{name}.sql"
 
@@ -39,6 +47,7 @@ def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) 
     schema, table = name.split("/")
     select = sql_text(name)
     params = {"bidragsar": year}
+    create_macros(con)
     execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
     execute(
         con,

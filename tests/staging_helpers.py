@@ -11,13 +11,18 @@ from pipeline.db import replace_partition, replace_table
 from pipeline.forms import load_form
 from pipeline.forms_tables import store_form
 from pipeline.raw.ingest import FileOutcome, ingest_folder
-from pipeline.raw.reference import load_reference
+from pipeline.raw.reference import load_ledger, load_reference
 from pipeline.sqlfiles import materialize_partition
 from pipeline.validation.stages import ensure_quarantine
 
 
 def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """What the staged tables read besides the exports: the real reference, the year's form
+    and ledger (the respondents' target group comes from the allocation key)."""
     replace_table(con, "reference.kommuner", load_reference("kommuner"))
+    replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
+    for kind in ("fordelningsnyckel", "rekvisitioner"):
+        replace_partition(con, f"ledger.{kind}", year, load_ledger(kind, year))
     store_form(con, load_form(year))
 
 
@@ -47,12 +52,8 @@ def stage_and_validate(
 ) -> list[FileOutcome]:
     """Stage a folder of exports with the real reference and ledger, then run the
     submission rules (quarantine included)."""
-    from pipeline.raw.reference import load_ledger
     from pipeline.validation.stages import validate_submissions
 
-    replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
-    for kind in ("fordelningsnyckel", "rekvisitioner"):
-        replace_partition(con, f"ledger.{kind}", year, load_ledger(kind, year))
     outcomes = stage(con, year, folder)
     validate_submissions(con, year)
     return outcomes

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from pipeline.forms import load_form
 from pipeline.raw.reference import load_reference
-from pipeline.sqlfiles import materialize_partition
+from pipeline.sqlfiles import create_macros, materialize_partition
 from pipeline.synthetic.exports import ExportFile, Submission, write_export
 from pipeline.synthetic.generate import Money, asked
-from pipeline.tables.derive import create_macros, derive_table
+from pipeline.tables.derive import derive_table
 from pipeline.tables.spec import table_specs
 from tests.staging_helpers import stage
 

@@ -11,10 +11,16 @@ GROUP = "tables"
 
 respondents = staged_asset(
     "staged/respondents",
-    [answers, dg.AssetKey(["validated", "submission_checks"])],
+    [
+        answers,
+        dg.AssetKey(["validated", "submission_checks"]),
+        dg.AssetKey(["ledger", "fordelningsnyckel"]),
+        dg.AssetKey(["reference", "bidragsar"]),
+    ],
     "The current return report of each recipient with the populations every table is "
-    "defined on (recipients, used the grant, started hälsosamtal) and Tabell 1's "
-    "classification of how much of the grant was used.",
+    "defined on (recipients, used the grant, started hälsosamtal), Tabell 1's "
+    "classification of how much of the grant was used, and the municipality's target "
+    "group recovered from its allocation key.",
 )
 
 

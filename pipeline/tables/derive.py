@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pipeline.config import SQL_DIR
 from pipeline.db import execute, fetch_one, replace_rows_from
+from pipeline.sqlfiles import create_macros
 from pipeline.tables.spec import Part, TableSpec, table_specs
 
 CELL_SCHEMA = {
@@ -32,10 +32,6 @@ CELL_SCHEMA = {
     "data_year": pl.Int32,
 }
 DUCKDB_TYPES = {pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.String: "VARCHAR"}
-
-
-def create_macros(con: duckdb.DuckDBPyConnection) -> None:
-    execute(con, (SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection) -> set[int]:

@@ -11,7 +11,8 @@ import polars as pl
 
 from pipeline.numbers import round_half_up
 from pipeline.report.basis import is_synthetic
-from pipeline.tables.derive import create_macros, runs, years_with_data
+from pipeline.sqlfiles import create_macros
+from pipeline.tables.derive import runs, years_with_data
 from pipeline.tables.spec import table_specs
 
 LINEAGE_SCHEMA = {

@@ -13,7 +13,6 @@ import polars as pl
 
 from pipeline.db import execute, replace_rows
 from pipeline.sqlfiles import materialize_partition
-from pipeline.tables.derive import create_macros
 from pipeline.validation.rules import (
     ERROR,
     RECONCILIATION_RULES,
@@ -40,7 +39,6 @@ def ensure_quarantine(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def facts(con: duckdb.DuckDBPyConnection, model: str, year: int) -> pl.DataFrame:
-    create_macros(con)
     materialize_partition(con, f"validation/{model}", year)
     return con.sql(
         f"SELECT * FROM validation.{model} WHERE bidragsar = $y", params={"y": year}

@@ -1,15 +1,10 @@
 -- Lineage of the reach table: each started municipality's persons (its report) and its
 -- target group (its allocation key in the ledger).
-WITH g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
-rows AS (
-    SELECT r.*, k.lan_kod, f.belopp_kr, f.source_file AS key_file,
-           f.source_sha256 AS key_sha, f.source_row AS key_row,
-           malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp
+WITH rows AS (
+    SELECT r.*, k.lan_kod
     FROM staged.respondents AS r
-    JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
     JOIN reference.kommuner AS k USING (kommunkod)
-    CROSS JOIN g
-    WHERE r.bidragsar = $bidragsar AND r.started
+    WHERE r.bidragsar = $bidragsar AND r.started AND r.key_row IS NOT NULL
 ),
 regions AS (SELECT lan_kod AS row_id, * FROM rows UNION ALL SELECT 'riket', * FROM rows)
 SELECT row_id, c.col_id, 'numerator' AS role, kommunkod, submission_id, source_file,
@@ -20,6 +15,6 @@ SELECT row_id, c.col_id, 'numerator' AS role, kommunkod, submission_id, source_f
 FROM regions CROSS JOIN (VALUES ('kommuner'), ('personer'), ('per_1000')) AS c (col_id)
 UNION ALL
 SELECT row_id, c.col_id, CASE c.col_id WHEN 'per_1000' THEN 'denominator' ELSE 'numerator'
-       END, kommunkod, NULL, key_file, key_sha, key_row, malgrupp,
+       END, kommunkod, NULL, key_file, key_sha256, key_row, malgrupp,
        CASE c.col_id WHEN 'per_1000' THEN 'per1000' ELSE 'sum' END
 FROM regions CROSS JOIN (VALUES ('malgrupp'), ('per_1000')) AS c (col_id)

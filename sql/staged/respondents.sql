@@ -6,6 +6,9 @@
 -- usage_class is Tabell 1's classification (see README, "Tabell 1"): 'none' when nothing
 -- was used, 'all' when the unused share rounds to 0 % (unused < 0.5 % of requisitioned),
 -- 'part' otherwise.
+-- malgrupp is the municipality's target group (residents aged 80+ without elderly care),
+-- recovered from its allocation key in the ledger (macro malgrupp); the key's ledger row
+-- comes along for the lineage. NULL where the ledger has no key for the municipality.
 WITH current_reports AS (
     -- A current report in quarantine (it breaks an error-level rule) is left out until a
     -- later submission corrects it.
@@ -38,6 +41,10 @@ SELECT
         WHEN m.oanvant = m.rekvirerat THEN 'none'
         WHEN 200 * m.oanvant < m.rekvirerat THEN 'all'
         ELSE 'part'
-    END AS usage_class
+    END AS usage_class,
+    malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp,
+    f.source_file AS key_file, f.source_sha256 AS key_sha256, f.source_row AS key_row
 FROM current_reports AS c
 JOIN money AS m USING (submission_id)
+LEFT JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
+LEFT JOIN reference.bidragsar AS g USING (bidragsar)

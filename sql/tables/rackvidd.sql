@@ -3,16 +3,9 @@
 -- started hälsosamtal. The target group of a municipality is recovered from its allocation
 -- key: key = round(n · appropriation / target population of the country), so
 -- n = round(key · target population / appropriation). Rests on SYNTHETIC person counts.
-WITH grant_year AS (
-    SELECT anslag_kr, malgrupp_personer FROM reference.bidragsar WHERE bidragsar = $bidragsar
-),
-reached AS (
-    SELECT r.kommunkod, r.antal_personer,
-           malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp
-    FROM staged.respondents AS r
-    JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
-    CROSS JOIN grant_year AS g
-    WHERE r.bidragsar = $bidragsar AND r.started
+WITH reached AS (
+    SELECT kommunkod, antal_personer, malgrupp FROM staged.respondents
+    WHERE bidragsar = $bidragsar AND started AND key_row IS NOT NULL
 ),
 per_region AS (
     SELECT g.lan_kod, g.region, g.ordning_norr_till_soder AS row_order,

@@ -1,16 +1,12 @@
 -- Beyond the published report: persons reached per 1 000 residents of the target group, per
--- municipality that started hälsosamtal (see rackvidd.sql for the target group). Rests on
--- SYNTHETIC person counts.
-WITH g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
-reached AS (
-    SELECT r.kommunkod, k.kommun_namn, r.antal_personer,
-           row_number() OVER (ORDER BY k.sortering) AS row_order,
-           malgrupp(f.belopp_kr, g.malgrupp_personer, g.anslag_kr) AS malgrupp
+-- municipality that started hälsosamtal (the target group: staged.respondents.malgrupp).
+-- Rests on SYNTHETIC person counts.
+WITH reached AS (
+    SELECT r.kommunkod, k.kommun_namn, r.antal_personer, r.malgrupp,
+           row_number() OVER (ORDER BY k.sortering) AS row_order
     FROM staged.respondents AS r
-    JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
     JOIN reference.kommuner AS k USING (kommunkod)
-    CROSS JOIN g
-    WHERE r.bidragsar = $bidragsar AND r.started
+    WHERE r.bidragsar = $bidragsar AND r.started AND r.key_row IS NOT NULL
 )
 SELECT row_order, kommunkod AS row_id,
        kommun_namn AS row_label, c.col_id,
