@@ -112,12 +112,12 @@ def run_build(
     run_config = {"loggers": {name: {} for name in loggers}}
     years = list(years or grant_years())
     start = time.perf_counter()
-    if not force and reference_is_current():
+    reference = state_now(None)  # as read by this run
+    if not force and reference_is_current(reference):
         print("Reference data: current (same files and code), skipped", flush=True)
         ok = True
     else:
         print("Reference data", flush=True)
-        reference = state_now(None)  # as read by this run
         ok = (
             defs.resolve_job_def("reference_job")
             .execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)

@@ -94,11 +94,15 @@ def latest_version(versions: Path) -> tuple[int, Path] | None:
     return max(numbered) if numbered else None
 
 
+def read_manifest(version_dir: Path) -> dict[str, Any]:
+    return json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
 def latest_manifest(year: int) -> dict[str, Any] | None:
     latest = latest_version(year_dir(year) / "versions")
     if latest is None or not (latest[1] / "manifest.json").exists():
         return None
-    return json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
+    return read_manifest(latest[1])
 
 
 def record_build(
@@ -153,7 +157,8 @@ def current_version(year: int) -> str | None:
     return manifest["version"] if recorded == (manifest["version"], now) else None
 
 
-def reference_is_current() -> bool:
-    """The warehouse's reference data was loaded from the files and code as they are now."""
+def reference_is_current(state: dict[str, Any] | None = None) -> bool:
+    """The warehouse's reference data was loaded from the files and code as they are now
+    (or as `state`, the reference's source_state, read by the caller)."""
     recorded = recorded_build(REFERENCE)
-    return recorded is not None and recorded[1] == fingerprint(source_state(None))
+    return recorded is not None and recorded[1] == fingerprint(state or source_state(None))

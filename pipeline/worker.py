@@ -1,13 +1,14 @@
-"""A side process for the heavy libraries: Great Expectations and plotnine.
+"""A side process for the heavy libraries: Great Expectations, plotnine, pandoc and Typst.
 
 Importing Great Expectations costs about four seconds on a two-core machine, plotnine with
 pandas more than one: more than everything else a refresh of one year does. A build starts
 this worker first thing. Great Expectations then imports on the second core while Dagster
 starts and the exports are read, and the validation steps send their frames to the warm
 worker; after its first task the worker imports the chart libraries while the tables are
-derived, and at publication it draws the charts while this process writes the other
-outputs. Without a started worker (tests, runs launched by the Dagster daemon), or when the
-worker died, the same functions run in the calling process, with the same results.
+derived, and at publication it draws the charts and renders the report while this
+process writes the other outputs. Without a started worker (tests, runs launched by the
+Dagster daemon), or when the worker died, the same functions run in the calling process,
+with the same results.
 
 Tasks are named "module:function" so that this process imports neither library.
 """
@@ -97,8 +98,9 @@ def exit_now(code: int) -> NoReturn:
 
 def _broken() -> None:
     global _pool
-    log.warning("the worker process died; its tasks run in this process")
-    _pool = None
+    if _pool is not None:
+        log.warning("the worker process died; its tasks run in this process")
+        _pool = None
 
 
 def later(target: str, *args: Any) -> Callable[[], Any]:
@@ -116,7 +118,7 @@ def later(target: str, *args: Any) -> Callable[[], Any]:
             _broken()
 
     def result() -> Any:
-        if future is not None and _pool is not None:
+        if future is not None:
             try:
                 return future.result()
             except BrokenProcessPool:

@@ -21,7 +21,13 @@ import duckdb
 import polars as pl
 
 from pipeline.config import build_dir, year_dir
-from pipeline.freshness import fingerprint, latest_version, record_build, source_state
+from pipeline.freshness import (
+    fingerprint,
+    latest_version,
+    read_manifest,
+    record_build,
+    source_state,
+)
 from pipeline.raw.provenance import sha256_of
 from pipeline.report.data import report_data, write_report_data
 from pipeline.report.workbook import write_workbook
@@ -93,7 +99,7 @@ def changes(
     and every figure whose value changed (old → new)."""
     if previous_dir is None:
         return {"previous": None, "reports": [], "figures": []}
-    old = json.loads((previous_dir / "manifest.json").read_text(encoding="utf-8"))
+    old = read_manifest(previous_dir)
     before = {s["kommunkod"]: s for s in old["submissions"]}
     reports = []
     for s in state["submissions"]:
@@ -151,7 +157,7 @@ def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) 
     state = current_state(con, year)
     latest = latest_version(versions)
     if latest is not None:
-        previous = json.loads((latest[1] / "manifest.json").read_text(encoding="utf-8"))
+        previous = read_manifest(latest[1])
         if fingerprint(previous) == fingerprint(state):
             mirror_latest(latest[1], out)
             record_build(con, str(year), fingerprint(state), previous["version"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pipeline.db import execute, fetch_one, replace_rows_from
+from pipeline.db import execute, replace_rows_from
 from pipeline.sqlfiles import create_macros
 from pipeline.tables.spec import Part, TableSpec, table_specs
 
@@ -50,18 +50,23 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object])
     return con.sql(sql, params=used_params(sql, params)).pl()
 
 
+def form_questions(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None]]:
+    """(question id, same_as) of every question of a year's form."""
+    return con.execute(
+        "SELECT question_id, same_as FROM reference.form_questions WHERE bidragsar = ?", [year]
+    ).fetchall()
+
+
 def resolve_params(
-    con: duckdb.DuckDBPyConnection, year: int, params: dict[str, str]
+    rows: list[tuple[str, str | None]], params: dict[str, str]
 ) -> dict[str, str] | None:
-    """The year's id of a table's question: the same id, or the question whose form says it
-    is the same as this one (`same_as`, e.g. 2025's samverkan_genomforande for samverkan).
-    None when the year's form does not ask it: the table has no data that year."""
+    """The year's id of a table's question, given the year's form_questions rows: the same
+    id, or the question whose form says it is the same as this one (`same_as`, e.g. 2025's
+    samverkan_genomforande for samverkan). None when the year's form does not ask it: the
+    table has no data that year."""
     question = params.get("question")
     if question is None:
         return params
-    rows = con.execute(
-        "SELECT question_id, same_as FROM reference.form_questions WHERE bidragsar = ?", [year]
-    ).fetchall()
     if any(qid == question for qid, _ in rows):
         return params
     for qid, same_as in rows:
@@ -103,12 +108,11 @@ def runs(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
 ) -> Iterator[Run]:
     """Every part of a table for every year it shows that has data and asks its question."""
+    shown = [year + offset for offset in spec.years if year + offset in available]
+    questions = {data_year: form_questions(con, data_year) for data_year in shown}
     for part_no, part in enumerate(spec.parts):
-        for offset in spec.years:
-            data_year = year + offset
-            if data_year not in available:
-                continue
-            params = resolve_params(con, data_year, part.params)
+        for data_year in shown:
+            params = resolve_params(questions[data_year], part.params)
             if params is not None:
                 yield Run(spec, year, part_no, part, data_year, {"bidragsar": data_year, **params})
 
@@ -196,15 +200,16 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
     execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
     try:
-        counts = {}
-        for spec in sorted(table_specs(), key=lambda s: s.derive_last):
+        specs = sorted(table_specs(), key=lambda s: s.derive_last)
+        for spec in specs:
             with labels(con, spec):
                 for run in runs(con, spec, year, available):
                     sql, params = cells_query(run)
                     execute(con, f"INSERT INTO current_cells BY NAME {sql}", params)
-            counts[spec.id] = fetch_one(
-                con, "SELECT count(*) FROM current_cells WHERE table_id = ?", [spec.id]
-            )[0]
+        found = dict(
+            con.execute("SELECT table_id, count(*) FROM current_cells GROUP BY ALL").fetchall()
+        )
+        counts = {spec.id: found.get(spec.id, 0) for spec in specs}
         duplicated = con.execute(
             "SELECT figure_id FROM current_cells GROUP BY figure_id HAVING count(*) > 1 "
             "ORDER BY figure_id LIMIT 5"

@@ -20,6 +20,7 @@ from pipeline.validation.rules import (
     SUBMISSION_RULES,
     TABLE_RULES,
     YEAR_OVER_YEAR_RULES,
+    Rule,
 )
 from pipeline.validation.run import Outcome, combine
 from pipeline.worker import call
@@ -67,36 +68,28 @@ def quarantine(failures: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def check(
+    con: duckdb.DuckDBPyConnection, model: str, rules: tuple[Rule, ...], year: int, stage: str
+) -> Outcome:
+    """A validation model's facts checked by rules (in the worker process when there is one)."""
+    return call(RUN_RULES, facts(con, model, year), rules, year, stage)
+
+
 def validate_submissions(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
     ensure_quarantine(con)
-    outcome = call(
-        RUN_RULES, facts(con, "submission_facts", year), SUBMISSION_RULES, year, "submissions"
-    )
+    outcome = check(con, "submission_facts", SUBMISSION_RULES, year, "submissions")
     store(con, outcome, year, "submissions")
     replace_rows(con, "validated.quarantine", quarantine(outcome.failures), {"bidragsar": year})
     return outcome
 
 
 def validate_tables(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
-    outcome = combine(
-        [
-            call(RUN_RULES, facts(con, "table_facts", year), TABLE_RULES, year, "tables"),
-            call(
-                RUN_RULES,
-                facts(con, "reconciliation_facts", year),
-                RECONCILIATION_RULES,
-                year,
-                "tables",
-            ),
-            call(
-                RUN_RULES,
-                facts(con, "respondent_facts", year),
-                RESPONDENT_RULES + YEAR_OVER_YEAR_RULES,
-                year,
-                "tables",
-            ),
-        ]
-    )
+    models = {
+        "table_facts": TABLE_RULES,
+        "reconciliation_facts": RECONCILIATION_RULES,
+        "respondent_facts": RESPONDENT_RULES + YEAR_OVER_YEAR_RULES,
+    }
+    outcome = combine([check(con, model, rules, year, "tables") for model, rules in models.items()])
     store(con, outcome, year, "tables")
     return outcome
 
