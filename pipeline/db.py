@@ -3,6 +3,8 @@ replaced atomically. No Dagster here, so light commands can use it too."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -27,6 +29,21 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -
     before the connection runs anything else)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back when it raises. The
+    block's own error is what the caller sees: when the failure already ended the
+    transaction (a full disk does), the rollback's "no transaction is active" is dropped."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise
+    con.commit()
 
 
 def qualified(table: str) -> tuple[str, str]:
@@ -69,14 +86,9 @@ def replace_rows_from(
     # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
     # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
     execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
-    con.begin()
-    try:
+    with transaction(con):
         execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
         execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM {source}")
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
 
 
 def replace_partition(

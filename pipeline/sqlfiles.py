@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import SQL_DIR
-from pipeline.db import execute, fetch_one
+from pipeline.db import execute, fetch_one, transaction
 
 
 def sql_text(name: str) -> str:
@@ -57,14 +57,9 @@ def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) 
     add_new_columns(con, f"{schema}.{table}", select, params)
     # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
     # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
-    con.begin()
-    try:
+    with transaction(con):
         execute(con, f"DELETE FROM {schema}.{table} WHERE bidragsar = $bidragsar", params)
         execute(con, f"INSERT INTO {schema}.{table} BY NAME {select}", params)
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
     return fetch_one(
         con, f"SELECT count(*) FROM {schema}.{table} WHERE bidragsar = $bidragsar", params
     )[0]

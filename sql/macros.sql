@@ -14,3 +14,31 @@ CREATE OR REPLACE TEMP MACRO in_population(population, used_grant, started) AS
 -- its allocation key: key = round(n · appropriation / national target group).
 CREATE OR REPLACE TEMP MACRO malgrupp(key_kr, national_target_group, appropriation) AS
     CAST(round(key_kr * national_target_group / appropriation) AS BIGINT);
+-- Text as a person reads it: Unicode-normalised (NFC), every run of whitespace of any kind
+-- (no-break, narrow, ideographic, zero-width, BOM) one space, trimmed; empty becomes NULL.
+CREATE OR REPLACE TEMP MACRO clean_text(x) AS
+    nullif(trim(regexp_replace(nfc_normalize(x),
+        '[\s\x{00A0}\x{1680}\x{2000}-\x{200D}\x{2028}\x{2029}\x{202F}\x{205F}\x{2060}\x{3000}\x{FEFF}]+',
+        ' ', 'g')), '');
+-- A submission time as exports write it: "2025-01-20 10:15[:00]", ISO 8601 with "T",
+-- fractions of a second, or an offset ("Z", "+01:00"), which is read as Swedish time.
+CREATE OR REPLACE TEMP MACRO submission_time(x) AS
+    date_trunc('second', coalesce(
+        try_strptime(clean_text(x), ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M',
+            '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M', '%Y-%m-%d %H:%M:%S.%f',
+            '%Y-%m-%dT%H:%M:%S.%f']),
+        timezone('Europe/Stockholm', try_strptime(
+            regexp_replace(clean_text(x), 'Z$', '+00:00'),
+            ['%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%d %H:%M:%S%z',
+             '%Y-%m-%dT%H:%M%z']))));
+-- Free text that would be code somewhere it is shown: a spreadsheet formula (also behind
+-- zero-width characters or in full-width letters), markup, a script link, Typst or
+-- markdown code. It is escaped in every output; the check makes it visible.
+CREATE OR REPLACE TEMP MACRO suspicious_text(x) AS
+    regexp_matches(translate(regexp_replace(x, '[\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{00AD}]', '', 'g'),
+                             '＝＋－＠', '=+-@'),
+                   '^[\s\x{00A0}\x{3000}]*[=+@-]')
+    OR regexp_matches(x, '<[a-zA-Z/!]')
+    OR regexp_matches(x, '(?i)(javascript|vbscript)\s*:|data:text/html')
+    OR regexp_matches(x, '#(set|show|let|import|include|eval|read|image|link|page|raw)\b|#[{(\[]')
+    OR regexp_matches(x, '`|!?\[[^\]]*\]\([^)\s]*\)');

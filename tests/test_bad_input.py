@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.validation.stages import blocking_errors
 from tests.staging_helpers import stage_and_validate
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -47,6 +48,7 @@ def test_bad_file_outcome(staged, name):
     ).fetchall()[0][0]
     if expected["status"] == "rejected":
         assert expected["reason"] in outcome.reason
+        assert any(name in m and "rejected" in m for m in blocking_errors(con, 2024))
         assert rows_from_file == 0  # nothing of a rejected file is half-loaded
         assert outcome.path.endswith(name)
     else:
@@ -57,21 +59,33 @@ def test_bad_file_outcome(staged, name):
         ).fetchall()
         assert sorted({r[0] for r in failures if r[1] == "error"}) == expected.get("errors", [])
         assert sorted({r[0] for r in failures if r[1] == "warning"}) == expected.get("warnings", [])
+        rows = expected.get("rows", [2])
         for _rule, _severity, message, row in failures:
-            assert name in message and "row 2" in message and row == 2  # file and row named
+            assert name in message and f"row {row}" in message and row in rows  # named
         if "message" in expected:
-            assert any(expected["message"] in r[2] for r in failures)
+            assert any(expected["message"] in r[2] for r in failures), failures
+        statuses = con.execute(
+            "SELECT status FROM staged.submissions WHERE source_file LIKE ? ORDER BY source_row",
+            [f"%/{name}"],
+        ).fetchall()
+        if "statuses" in expected:
+            assert [s for (s,) in statuses] == expected["statuses"]
+        for question, value in expected.get("values", {}).items():
+            staged = con.execute(
+                "SELECT a.value_num FROM staged.answers a JOIN staged.submissions s "
+                "USING (submission_id) WHERE s.source_file LIKE ? AND s.is_current "
+                "AND a.question_id = ?",
+                [f"%/{name}", question],
+            ).fetchall()
+            assert staged == [(value,)]
         quarantined = con.execute(
-            "SELECT count(*) FROM validated.quarantine WHERE source_file LIKE ?", [f"%/{name}"]
-        ).fetchall()[0][0]
-        assert quarantined == (1 if expected.get("errors") else 0)
-        if "duplicates" in expected:
-            current = con.execute(
-                "SELECT count(*), sum(is_current::INT) FROM staged.submissions "
-                "WHERE source_file LIKE ?",
-                [f"%/{name}"],
-            ).fetchall()[0]
-            assert current == (expected["duplicates"], 1)
+            "SELECT source_row FROM validated.quarantine WHERE source_file LIKE ? "
+            "ORDER BY source_row",
+            [f"%/{name}"],
+        ).fetchall()
+        assert [r for (r,) in quarantined] == (rows if expected.get("errors") else [])
+        blocking = [m for m in blocking_errors(con, 2024) if name in m]
+        assert bool(blocking) == bool(expected.get("errors")), blocking
     # The good export beside it is untouched: both its reports staged, current, clean.
     good = con.execute(
         """SELECT s.kommunkod, s.is_current, q.submission_id IS NULL AS clean

@@ -42,7 +42,13 @@ def return_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     year = partition_year(context)
     others = {int(y): load_form(int(y)) for y in grant_years() if int(y) != year}
     with warehouse.connect() as con:
-        outcomes = ingest_folder(con, RAW_DIR / "returns" / str(year), load_form(year), others)
+        outcomes = ingest_folder(
+            con,
+            RAW_DIR / "returns" / str(year),
+            load_form(year),
+            others,
+            RAW_DIR / "withdrawals" / f"{year}.csv",
+        )
         total = fetch_one(
             con,
             "SELECT count(DISTINCT (source_file, source_row)) FROM "

@@ -9,18 +9,19 @@ decided here: every row of a readable file is kept and judged later.
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import html
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.forms import Form
-from pipeline.raw.provenance import display_path, sha256_of
+from pipeline.raw.provenance import display_path, sha256_bytes
 
-ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t")
 
 
@@ -45,6 +46,8 @@ class ExportRead:
     delimiter: str | None
     header: list[str]
     table: pl.DataFrame  # source_row (as a spreadsheet shows it), then one text column per header
+    # (row, column, formula) of every XLSX cell that holds a formula rather than a value
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -90,9 +93,13 @@ class Rows:
         return pl.concat(self.chunks).rename(names)
 
 
-def read_export(path: Path, form: Form, other_forms: dict[int, Form] | None = None) -> ExportRead:
-    data = path.read_bytes()
-    if not data.strip():
+def read_export(
+    path: Path, form: Form, other_forms: dict[int, Form] | None = None, data: bytes | None = None
+) -> ExportRead:
+    """Read an export from its bytes (``data``: the very bytes whose SHA-256 is recorded;
+    read from ``path`` when not given)."""
+    data = path.read_bytes() if data is None else data
+    if not data.replace(UTF8_BOM, b"").strip():
         raise ExportRejected(path, "the file is empty")
     is_zip = data[:4] == b"PK\x03\x04"
     suffix = path.suffix.lower()
@@ -108,13 +115,13 @@ def read_export(path: Path, form: Form, other_forms: dict[int, Form] | None = No
             "the file is named .csv but is a zip/Excel file; "
             "rename it to .xlsx or export it again as CSV",
         )
+    formulas: list[tuple[int, str, str]] = []
     if suffix == ".xlsx":
-        header, table = _read_xlsx(path)
+        header, table, formulas = _read_xlsx(path, data, form)
         encoding = delimiter = None
         fmt = "xlsx"
     elif suffix in {".csv", ".txt"}:
         text, encoding = _decode(path, data)
-        del data
         header, table, delimiter = _read_csv(path, text, form)
         fmt = "csv"
     else:
@@ -122,7 +129,12 @@ def read_export(path: Path, form: Form, other_forms: dict[int, Form] | None = No
     _check_header(path, header, form, other_forms or {})
     if table.is_empty():
         raise ExportRejected(path, "the file has a header but no return reports")
-    return ExportRead(path, sha256_of(path), fmt, encoding, delimiter, header, table)
+    return ExportRead(path, sha256_bytes(data), fmt, encoding, delimiter, header, table, formulas)
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# Two-byte UTF-8 letters (å ä ö é …): a file holding them was written as UTF-8.
+UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -131,85 +143,239 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             path,
             "the file contains NUL bytes: it is binary or UTF-16, not a UTF-8 or Windows-1252 CSV",
         )
-    for encoding in ENCODINGS:
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError as e:
+        if data.startswith(UTF8_BOM) or UTF8_LETTER.search(data):
+            line = data[: e.start].count(b"\n") + 1
+            byte = data[e.start : e.start + 1]
+            try:
+                guess = f" (a Windows-1252 {byte.decode('cp1252')!r}?)"
+            except UnicodeDecodeError:
+                guess = ""
+            raise ExportRejected(
+                path,
+                f"the file is UTF-8 except on line {line}, where the byte 0x{byte.hex().upper()}"
+                f"{guess} is not UTF-8: the file mixes two encodings. "
+                "Open it, correct that line and save it again as UTF-8",
+            ) from e
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as e:
+        raise ExportRejected(path, "the text is neither UTF-8 nor Windows-1252") from e
+
+
+SEP_LINE = re.compile(r'"?sep=(.)"?\s*')  # Excel's first line naming the delimiter
+HEADER_SEARCH = 10  # rows looked through for a header that is not on the first row
+
+
+def _header_score(cells: list[str], expected: set[str]) -> int:
+    return len(expected & {clean_header(c) for c in cells})
+
+
+def _delimiter(lines: list[str], expected: set[str]) -> str:
+    """The delimiter under which some early line reads most like the form's header."""
+
+    def score(line: str, delimiter: str) -> int:
         try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ExportRejected(path, "the text is neither UTF-8 nor Windows-1252")
+            return _header_score(next(csv.reader([line], delimiter=delimiter), []), expected)
+        except csv.Error:  # a broken line: the parse proper names it
+            return 0
+
+    scores = {d: max((score(line, d) for line in lines), default=0) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: scores[d])  # ties: the first, ';'
 
 
 def _read_csv(path: Path, text: str, form: Form) -> tuple[list[str], pl.DataFrame, str]:
     expected = set(form.header())
-    best = None
-    for delimiter in DELIMITERS:
-        first = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-        score = len(expected & {h.strip() for h in first})
-        if best is None or score > best[0]:
-            best = (score, delimiter)
-    delimiter = best[1]
+    lines = text.splitlines()[: HEADER_SEARCH + 1]
+    sep = SEP_LINE.fullmatch(lines[0]) if lines else None
+    skip = 1 if sep else 0
+    delimiter = sep.group(1) if sep else _delimiter(lines, expected)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     # Records are read one at a time; whether one is the last is known only after it.
     try:
-        header = [h.strip() for h in next(reader)]
+        for _ in range(skip):
+            next(reader)
+        header = _header_row(path, reader, expected, first_row=skip + 1)
         rows = Rows(header)
         held: tuple[int, list[str]] | None = None
-        for i, record in enumerate(reader, start=2):
+        for i, record in enumerate(reader, start=skip + 2):
             if held is not None:
                 _keep(path, rows, *held, last=False)
             held = (i, record)
     except csv.Error as e:
-        raise ExportRejected(
-            path,
-            f"the CSV cannot be parsed ({e}): the file may be truncated or have an unclosed quote",
-        ) from e
+        raise ExportRejected(path, _csv_error(e, reader.line_num)) from e
     if held is not None:
         _keep(path, rows, *held, last=True)
     return header, rows.frame(), delimiter
 
 
+def _csv_error(e: csv.Error, line: int) -> str:
+    if "field larger than field limit" in str(e):
+        return (
+            f"on line {line} a field is longer than {swedish_int(csv.field_size_limit())} "
+            'characters, the most a field may hold: usually a quote (") opened in a cell '
+            "and never closed, so that the rest of the file ran into one field. Correct the "
+            "quote (or shorten the text) and export again"
+        )
+    return f"the CSV cannot be parsed ({e}): the file may be truncated or have an unclosed quote"
+
+
+def swedish_int(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def _header_row(path: Path, reader: Iterator[list[str]], expected: set[str], first_row: int):
+    """The header, which must be the file's first row: a title above it is named."""
+    header = next(reader, [])
+    if _header_score(header, expected) * 2 >= len(expected):
+        return _trim_trailing(header)
+    looked = [header]
+    for _ in range(HEADER_SEARCH):
+        record = next(reader, None)
+        if record is None:
+            break
+        looked.append(record)
+        if _header_score(record, expected) * 2 >= len(expected):
+            title = " ".join(c for c in looked[0] if c.strip())[:60]
+            raise ExportRejected(
+                path,
+                f"the column headers are on row {first_row + len(looked) - 1}, not the first "
+                f"row: row {first_row} holds {title!r}. Delete the rows above the headers "
+                "and save the file again",
+            )
+    return _trim_trailing(header)
+
+
+def _trim_trailing(header: list[str]) -> list[str]:
+    """Headers without the empty ones a trailing delimiter adds at the end of each line."""
+    header = [clean_header(h) for h in header]
+    while header and header[-1] == "":
+        header.pop()
+    return header
+
+
 def _keep(path: Path, rows: Rows, i: int, record: list[str], last: bool) -> None:
     if not any(cell.strip() for cell in record):
         return
-    if len(record) != len(rows.header):
+    width = len(rows.header)
+    if len(record) > width and not any(c.strip() for c in record[width:]):
+        record = record[:width]  # trailing delimiters
+    if len(record) != width:
         where = "the last row" if last else f"row {i}"
         raise ExportRejected(
             path,
-            f"{where} has {len(record)} fields but the header has {len(rows.header)}: "
+            f"{where} has {len(record)} fields but the header has {width}: "
             "the file is truncated or a field holds an unquoted delimiter",
         )
     rows.add(i, [c if c != "" else None for c in record])
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], pl.DataFrame]:
+def _read_xlsx(
+    path: Path, data: bytes, form: Form
+) -> tuple[list[str], pl.DataFrame, list[tuple[int, str, str]]]:
+    import fastexcel
+
     try:
-        with zipfile.ZipFile(path) as z:
-            z.testzip()
-        df = pl.read_excel(
-            path, sheet_id=1, has_header=True, infer_schema_length=0, raise_if_empty=False
-        )
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if z.testzip() is not None:
+                raise zipfile.BadZipFile("a member is damaged")
+            formula_cells = xlsx_formulas(z)
+        workbook = fastexcel.read_excel(data)
+        sheet = workbook.load_sheet(0, header_row=None, dtypes="string").to_polars()
     except Exception as e:  # calamine/zip errors: the workbook is damaged
         raise ExportRejected(
             path, f"the workbook cannot be read ({type(e).__name__}: {e}); it may be truncated"
         ) from e
-    header = [str(c).strip() for c in df.columns]
+    records = sheet.rows()
+    expected = set(form.header())
+    if not records or _header_score(list(map(_cell, records[0])), expected) * 2 < len(expected):
+        _explain_misplaced_header(path, workbook, records, expected)
+    header = _trim_trailing([_cell(v) or "" for v in records[0]])
     rows = Rows(header)
-    for i, record in enumerate(df.iter_rows(), start=2):
-        cells = [_xlsx_text(v) for v in record]
-        if any(c is not None for c in cells):
+    for i, record in enumerate(records[1:], start=2):
+        cells = [_cell(v) for v in record[: len(header)]]
+        if any(c is not None for c in cells) or any(_cell(v) for v in record[len(header) :]):
             rows.add(i, cells)
-    return header, rows.frame()
+    formulas = [
+        (row, header[col], text)
+        for (row, col), text in sorted(formula_cells.items())
+        if row >= 2 and col < len(header)
+    ]
+    return header, rows.frame(), formulas
 
 
-def _xlsx_text(value: object) -> str | None:
+def _explain_misplaced_header(path: Path, workbook, records: list, expected: set[str]) -> None:
+    """Reject a workbook whose first sheet's first row is not the header, saying where the
+    header is: further down the sheet, or on another sheet."""
+    for i, record in enumerate(records[1 : HEADER_SEARCH + 1], start=2):
+        if _header_score([_cell(v) or "" for v in record], expected) * 2 >= len(expected):
+            raise ExportRejected(
+                path,
+                f"the column headers are on row {i}, not the first row: delete the rows above "
+                "the headers and save the workbook again",
+            )
+    names = workbook.sheet_names
+    for index, name in enumerate(names[1:], start=1):
+        first = workbook.load_sheet(index, header_row=None, n_rows=1, dtypes="string")
+        cells = [_cell(v) or "" for row in first.to_polars().rows() for v in row]
+        if _header_score(cells, expected) * 2 >= len(expected):
+            raise ExportRejected(
+                path,
+                f"the return reports are on sheet {index + 1} ({name!r}), but only the first "
+                f"sheet ({names[0]!r}) is read: move that sheet first or delete the others, "
+                "and save the workbook again",
+            )
+
+
+def _cell(value: object) -> str | None:
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     text = str(value)
     return text if text.strip() else None
+
+
+CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+
+
+def xlsx_formulas(z: zipfile.ZipFile) -> dict[tuple[int, int], str]:
+    """(row, column index) → formula of every formula cell of the first sheet."""
+    sheet = _first_sheet_member(z)
+    xml = z.read(sheet) if sheet in z.namelist() else b""
+    if b"<f" not in xml:  # the common case: no formula anywhere, no parsing
+        return {}
+    found = {}
+    for ref, body in FORMULA_CELL.findall(xml):
+        formula = FORMULA.search(body or b"")
+        if formula is None:
+            continue
+        letters, row = CELL_REF.fullmatch(ref.decode()).groups()
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+        found[(int(row), col - 1)] = "=" + text if text else "=(formula)"
+    return found
+
+
+def _first_sheet_member(z: zipfile.ZipFile) -> str:
+    workbook = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = re.search(r'<sheet\b[^>]*?r:id="([^"]+)"', workbook)
+    if rid is None:
+        return "xl/worksheets/sheet1.xml"
+    target = re.search(rf'<Relationship\b[^>]*?Id="{re.escape(rid.group(1))}"[^>]*?>', rels)
+    found = re.search(r'Target="([^"]+)"', target.group(0)) if target else None
+    name = found.group(1) if found else "worksheets/sheet1.xml"
+    return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+
+
+def clean_header(text: str) -> str:
+    """A header as compared with the form: no-break and other spaces as one space."""
+    return " ".join(text.replace("\ufeff", "").split())
 
 
 def _check_header(path: Path, header: list[str], form: Form, other_forms: dict[int, Form]) -> None:

@@ -1,23 +1,34 @@
 """Ingest return-report exports into the warehouse's raw layer, append-only.
 
 raw.export_files holds one row per file version seen (by SHA-256), loaded or rejected;
-raw.return_cells holds every non-empty cell of every loaded file with its provenance.
-Nothing is ever updated or deleted: a file seen before (same SHA-256) is skipped.
+raw.return_cells holds every non-empty cell of every loaded file with its provenance;
+raw.export_folder_state says which file versions the year's folder holds now (with the
+SHA-256 of the bytes that were read), and raw.withdrawals the rows an analyst withdrew.
+Nothing is ever updated or deleted: a file seen before (same SHA-256) is skipped, and the
+staged tables read only the file versions the folder holds now.
+
+Every entry of the folder gets an outcome: a folder, a symbolic link (never followed), a
+name that is not UTF-8 or a file that cannot be read is rejected with its reason, and the
+rest of the folder still loads.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipeline.db import execute, fetch_one, replace_rows
+from pipeline.db import execute, fetch_one, replace_rows, transaction
 from pipeline.forms import Form
 from pipeline.raw.exports import ExportRejected, read_export
-from pipeline.raw.provenance import display_path, sha256_of
+from pipeline.raw.provenance import display_path, entry_digest, sha256_bytes
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -27,50 +38,111 @@ CREATE TABLE IF NOT EXISTS raw.export_files (
     ingested_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS raw.return_cells (
     bidragsar INTEGER, source_file VARCHAR, source_sha256 VARCHAR, source_row INTEGER,
-    column_name VARCHAR, value VARCHAR, ingested_at TIMESTAMP);
+    column_name VARCHAR, value VARCHAR, ingested_at TIMESTAMP, is_formula BOOLEAN);
+CREATE TABLE IF NOT EXISTS raw.export_folder_state (
+    bidragsar INTEGER, source_file VARCHAR, source_sha256 VARCHAR, status VARCHAR,
+    reason VARCHAR, rows INTEGER);
+CREATE TABLE IF NOT EXISTS raw.withdrawals (
+    bidragsar INTEGER, source_file VARCHAR, source_row INTEGER, reason VARCHAR,
+    withdrawn_by VARCHAR, withdrawn_on VARCHAR, withdrawal_row INTEGER);
+ALTER TABLE raw.return_cells ADD COLUMN IF NOT EXISTS is_formula BOOLEAN;
+ALTER TABLE raw.export_folder_state ADD COLUMN IF NOT EXISTS source_sha256 VARCHAR;
 """
+FOLDER_STATE = {
+    "bidragsar": pl.Int32,
+    "source_file": pl.String,
+    "source_sha256": pl.String,
+    "status": pl.String,
+    "reason": pl.String,
+    "rows": pl.Int32,
+}
+WITHDRAWALS = {
+    "bidragsar": pl.Int32,
+    "source_file": pl.String,
+    "source_row": pl.Int32,
+    "reason": pl.String,
+    "withdrawn_by": pl.String,
+    "withdrawn_on": pl.String,
+    "withdrawal_row": pl.Int32,
+}
+WITHDRAWAL_COLUMNS = ("file", "row", "reason", "withdrawn_by", "withdrawn_on")
 
 
 @dataclass(frozen=True)
 class FileOutcome:
     path: str
-    status: str  # loaded | skipped | rejected
+    status: str  # loaded | skipped | rejected | withdrawn
     rows: int = 0
     reason: str = ""
+    sha256: str = ""
 
 
 def export_files(folder: Path) -> list[Path]:
-    """Every file in the year's folder, in name order (hidden and Office lock files
-    ignored); one that is not an export is rejected with its reason, not skipped silently."""
-    if not folder.exists():
+    """Every entry of the year's folder, in name order (hidden and Office lock files
+    ignored); one that is not an export file is rejected with its reason, not skipped."""
+    if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    return sorted(
+        (p for p in folder.iterdir() if not p.name.startswith((".", "~$"))),
+        key=lambda p: os.fsencode(p.name),
+    )
+
+
+def read_entry(path: Path) -> bytes:
+    """The bytes of a regular file of the folder, or why the entry cannot be an export."""
+    try:
+        os.fsencode(path.name).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ExportRejected(
+            path, "the file name is not valid UTF-8 (its bytes are shown escaped): rename it"
+        ) from e
+    if path.is_symlink():
+        raise ExportRejected(
+            path,
+            "the entry is a symbolic link: links are never followed (only files inside raw/ "
+            "are read); copy the export itself into the folder",
+        )
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise ExportRejected(
+                path, "the entry is a folder, not an export file: move it out of the folder"
+            )
+        if not stat.S_ISREG(mode):
+            raise ExportRejected(path, "the entry is not a regular file")
+        return path.read_bytes()
+    except OSError as e:
+        raise ExportRejected(
+            path, f"the file cannot be read ({e.strerror}): check its permissions"
+        ) from e
 
 
 def ingest_folder(
-    con: duckdb.DuckDBPyConnection, folder: Path, form: Form, other_forms: dict[int, Form]
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    form: Form,
+    other_forms: dict[int, Form],
+    withdrawals: Path | None = None,
 ) -> list[FileOutcome]:
     """Ingest every export of a year's folder; record what the folder holds now."""
     execute(con, DDL)
     outcomes = [ingest_file(con, path, form, other_forms) for path in export_files(folder)]
+    if withdrawals is not None:
+        outcomes.append(load_withdrawals(con, withdrawals, form.year, folder))
     state = pl.DataFrame(
         [
             (
                 form.year,
                 o.path,
+                o.sha256,
                 "rejected" if o.status == "rejected" else "loaded",
                 o.reason or None,
                 o.rows,
             )
             for o in outcomes
+            if o.status != "withdrawn"
         ],
-        schema={
-            "bidragsar": pl.Int32,
-            "source_file": pl.String,
-            "status": pl.String,
-            "reason": pl.String,
-            "rows": pl.Int32,
-        },
+        schema=FOLDER_STATE,
         orient="row",
     )
     replace_rows(con, "raw.export_folder_state", state, {"bidragsar": form.year})
@@ -80,7 +152,12 @@ def ingest_folder(
 def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, form: Form, other_forms: dict[int, Form]
 ) -> FileOutcome:
-    name, sha = display_path(path), sha256_of(path)
+    name = display_path(path)
+    try:
+        data = read_entry(path)
+    except ExportRejected as e:
+        return FileOutcome(name, "rejected", 0, e.reason, entry_digest(path))
+    sha = sha256_bytes(data)  # of the very bytes that are parsed
     seen = fetch_one(
         con,
         "SELECT status, rows, reason FROM raw.export_files WHERE bidragsar = ? "
@@ -89,19 +166,19 @@ def ingest_file(
     )
     if seen:
         status = "rejected" if seen[0] == "rejected" else "skipped"
-        return FileOutcome(name, status, seen[1] or 0, seen[2] or "")
+        return FileOutcome(name, status, seen[1] or 0, seen[2] or "", sha)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
-        export = read_export(path, form, other_forms)
+        export = read_export(path, form, other_forms, data)
     except ExportRejected as e:
         execute(
             con,
             "INSERT INTO raw.export_files VALUES (?, ?, ?, 'rejected', ?, NULL, NULL, NULL, 0, ?)",
             [form.year, name, sha, e.reason, now],
         )
-        return FileOutcome(name, "rejected", 0, e.reason)
-    con.begin()
-    try:
+        return FileOutcome(name, "rejected", 0, e.reason, sha)
+    del data
+    with transaction(con):
         # One row per non-empty cell, unpivoted by DuckDB (streaming: a file of a
         # quarter of a million reports stays within a few hundred MB).
         con.register("incoming_rows", export.table.to_arrow())
@@ -109,12 +186,14 @@ def ingest_file(
             con,
             """INSERT INTO raw.return_cells BY NAME
                SELECT ?::INTEGER AS bidragsar, ? AS source_file, ? AS source_sha256,
-                      source_row, column_name, value, ?::TIMESTAMP AS ingested_at
+                      source_row, column_name, value, ?::TIMESTAMP AS ingested_at,
+                      false AS is_formula
                FROM (UNPIVOT incoming_rows ON COLUMNS(* EXCLUDE (source_row))
                      INTO NAME column_name VALUE value)""",
             [form.year, name, sha, now],
         )
         con.unregister("incoming_rows")
+        store_formulas(con, form.year, name, sha, export.formulas, now)
         execute(
             con,
             "INSERT INTO raw.export_files VALUES (?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
@@ -129,8 +208,81 @@ def ingest_file(
                 now,
             ],
         )
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
-    return FileOutcome(name, "loaded", export.row_count)
+    return FileOutcome(name, "loaded", export.row_count, "", sha)
+
+
+def store_formulas(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    name: str,
+    sha: str,
+    formulas: list[tuple[int, str, str]],
+    now: dt.datetime,
+) -> None:
+    """A formula cell is kept as its formula, marked, in place of the value it showed."""
+    for row, column, formula in formulas:
+        where = [year, name, sha, row, column]
+        execute(
+            con,
+            "DELETE FROM raw.return_cells WHERE bidragsar = ? AND source_file = ? "
+            "AND source_sha256 = ? AND source_row = ? AND column_name = ?",
+            where,
+        )
+        execute(
+            con,
+            "INSERT INTO raw.return_cells VALUES (?, ?, ?, ?, ?, ?, ?, true)",
+            [*where, formula, now],
+        )
+
+
+def load_withdrawals(
+    con: duckdb.DuckDBPyConnection, path: Path, year: int, folder: Path
+) -> FileOutcome:
+    """raw/withdrawals/<year>.csv: the reports (a row) or whole files an analyst withdrew,
+    each with a reason. A withdrawal that names no file of the folder, or has no reason,
+    rejects the list (and so blocks publication) rather than withdrawing something else."""
+    name = display_path(path)
+    rows = []
+    outcome = FileOutcome(name, "withdrawn", 0, "", "")
+    if path.is_file() and not path.is_symlink():
+        data = path.read_bytes()
+        try:
+            rows = parse_withdrawals(data, path, year, folder)
+        except ExportRejected as e:
+            outcome = FileOutcome(name, "rejected", 0, e.reason, sha256_bytes(data))
+            rows = []
+        else:
+            outcome = FileOutcome(name, "withdrawn", len(rows), "", sha256_bytes(data))
+    frame = pl.DataFrame(rows, schema=WITHDRAWALS, orient="row")
+    replace_rows(con, "raw.withdrawals", frame, {"bidragsar": year})
+    return outcome
+
+
+def parse_withdrawals(data: bytes, path: Path, year: int, folder: Path) -> list[tuple]:
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in WITHDRAWAL_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ExportRejected(path, f"the withdrawal list lacks the column(s) {missing}")
+    files = {p.name for p in export_files(folder)}
+    rows = []
+    for i, record in enumerate(reader, start=2):
+        file, row, reason = (record[c].strip() for c in ("file", "row", "reason"))
+        if file not in files:
+            raise ExportRejected(path, f"row {i}: {file!r} is not a file of {folder.name}/")
+        if not reason:
+            raise ExportRejected(path, f"row {i}: a withdrawal needs a reason")
+        if row and not row.isdigit():
+            raise ExportRejected(path, f"row {i}: row {row!r} is not a row number")
+        rows.append(
+            (
+                year,
+                display_path(folder / file),
+                int(row) if row else None,
+                reason,
+                record["withdrawn_by"].strip(),
+                record["withdrawn_on"].strip(),
+                i,
+            )
+        )
+    return rows

@@ -217,7 +217,8 @@ def generate_answers(
             value = {c: money[c].anvant - answers[c]["lonekostnader"] for c in units}
         elif q.id == "belopp_fristaende":
             value = {
-                c: money[c].rekvirerat
+                # All of what was used, never more (rule fristaende_hogst_anvant).
+                c: money[c].anvant
                 if answers[c]["regi"] == "fristaende"
                 else int(round_half_up(money[c].anvant * rng.uniform(0.1, 0.6), -2))
                 for c in units

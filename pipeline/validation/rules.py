@@ -32,6 +32,7 @@ MONEY = {
     "kommun_i_fil": "Organisation",
     "submitted_at": "Inskickad",
     "antal_personer": "5. Antal personer",
+    "belopp_fristaende": "8.1. Belopp som har fördelats till fristående aktör (kr)",
 }
 
 
@@ -53,8 +54,8 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
     Rule(
         "identifierad",
         ERROR,
-        "every report has a submission id, a readable submission time and an organisation "
-        "that is a municipality in the reference list",
+        "every report has a Svars-ID, a readable submission time and an organisation that "
+        "is a municipality of the reference list, each a value and not a formula",
         "ExpectColumnValuesToBeNull",
         {"column": "id_problem"},
         ("id_problem",),
@@ -131,6 +132,39 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         ("exclusive_broken",),
     ),
     Rule(
+        "svars_id_unikt",
+        ERROR,
+        "a Svars-ID belongs to the reports of one municipality",
+        "ExpectColumnValuesToBeNull",
+        {"column": "id_conflict"},
+        ("id_conflict",),
+    ),
+    Rule(
+        "entydig_senaste",
+        ERROR,
+        "no two reports of one municipality are submitted at the same time",
+        "ExpectColumnValuesToBeNull",
+        {"column": "tie_problem"},
+        ("tie_problem",),
+    ),
+    Rule(
+        "i_reskontran",
+        ERROR,
+        "the municipality requisitioned the grant that year (it is in the grant ledger)",
+        "ExpectColumnValuesToBeNull",
+        {"column": "utan_rekvisition"},
+        ("utan_rekvisition",),
+    ),
+    Rule(
+        "fristaende_hogst_anvant",
+        ERROR,
+        "the amount paid to an independent provider ≤ used",
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        _pair_ge("anvant", "belopp_fristaende"),
+        ("belopp_fristaende", "anvant"),
+        MONEY,
+    ),
+    Rule(
         "rekvirerat_som_i_reskontran",
         ERROR,
         "the requisitioned amount in the report equals the grant ledger",
@@ -150,11 +184,10 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
     Rule(
         "inskickad_efter_oppning",
         ERROR,
-        "submitted on or after the day the form opened",
-        "ExpectColumnPairValuesAToBeGreaterThanB",
-        _pair_ge("inskickad_dag", "formular_oppnat"),
-        ("submitted_at",),
-        MONEY,
+        "submitted on or after the day the form opened, and not after the time of the build",
+        "ExpectColumnValuesToBeNull",
+        {"column": "time_problem"},
+        ("time_problem",),
     ),
     Rule(
         "inskickad_i_tid",
@@ -177,7 +210,8 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
     Rule(
         "fritext_utan_kod",
         WARNING,
-        "free text holds no markup or spreadsheet formula (it is escaped in every output)",
+        "free text holds no markup, script link, spreadsheet formula (also behind invisible "
+        "or full-width characters), Typst or markdown code (it is escaped in every output)",
         "ExpectColumnValuesToBeNull",
         {"column": "suspicious_text_columns"},
         ("suspicious_text_columns",),
@@ -249,12 +283,17 @@ RULES_SV: dict[str, str] = {
     "kostnader_summerar": "Lönekostnader och övriga kostnader summerar till använt belopp",
     "hoppregler": "Rapporten besvarar bara frågor som ställs till den",
     "uteslutande_alternativ": "Ett nej-alternativ kombineras inte med andra svar",
+    "svars_id_unikt": "Ett svars-ID hör till en kommuns rapporter",
+    "entydig_senaste": "En kommun har inte två rapporter inskickade vid samma tidpunkt",
+    "i_reskontran": "Kommunen rekvirerade bidraget det året",
+    "fristaende_hogst_anvant": "Belopp till fristående aktör är högst använt belopp",
     "rekvirerat_som_i_reskontran": "Rekvirerat belopp stämmer med reskontran",
     "en_aktuell_per_kommun": "En aktuell rapport per kommun och år",
-    "inskickad_efter_oppning": "Rapporten skickades in efter att formuläret öppnat",
+    "inskickad_efter_oppning": "Rapporten skickades in efter att formuläret öppnat och "
+    "inte senare än byggets tidpunkt",
     "inskickad_i_tid": "Rapporten kom in senast sista dag",
     "personer_rimligt": "Antalet personer är högst dubbla målgruppen i kommunen",
-    "fritext_utan_kod": "Fritext innehåller ingen kod eller formel",
+    "fritext_utan_kod": "Fritext innehåller ingen kod, länk till skript eller formel",
     "andelar_mellan_0_och_100": "Andelar ligger mellan 0 och 100",
     "antal_hogst_namnaren": "Inget antal överstiger sin nämnare",
     "summor_stammer": "Tabellerna summerar till sina nämnare och till reskontran",

@@ -95,14 +95,22 @@ def validate_tables(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
 
 
 def blocking_errors(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
-    """Why the year may not be published: error failures on current reports or tables,
-    and export files that were rejected."""
+    """Why the year may not be published: error failures on current reports, on reports
+    whose identity or time is in error (they can never become current, so only a
+    withdrawal or a correction lifts them) and on tables; and export files that were
+    rejected and not withdrawn."""
     rows = con.execute(
-        """SELECT message FROM validated.failures
-           WHERE bidragsar = ? AND severity = 'error' AND coalesce(is_current, true)
+        """SELECT f.message FROM validated.failures AS f
+           LEFT JOIN staged.submissions AS s
+               ON s.bidragsar = f.bidragsar AND s.source_file = f.source_file
+               AND s.source_row = f.source_row
+           WHERE f.bidragsar = $y AND f.severity = 'error'
+             AND (f.source_row IS NULL OR coalesce(f.is_current, true) OR s.problem IS NOT NULL)
            UNION ALL
            SELECT source_file || ': the file was rejected: ' || reason
-           FROM raw.export_folder_state WHERE bidragsar = ? AND status = 'rejected'""",
-        [year, year],
+           FROM raw.export_folder_state AS e WHERE bidragsar = $y AND status = 'rejected'
+             AND NOT EXISTS (SELECT 1 FROM raw.withdrawals AS w WHERE w.bidragsar = $y
+                             AND w.source_file = e.source_file AND w.source_row IS NULL)""",
+        {"y": year},
     ).fetchall()
-    return [r[0] for r in rows]
+    return sorted(r[0] for r in rows)

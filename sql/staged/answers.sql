@@ -1,15 +1,19 @@
 -- staged.answers: the tidy form of every answer of every submission.
 -- Grain: submission × question × option (one row per option of a multiple-choice
 -- question, one row per answered single-valued question). Values are typed by the form:
--- amounts and counts as whole numbers (Swedish formats such as "1 273 458" and
--- "52 255,00" accepted), options as 0/1, single choices as the option's code, free text
--- as text. A value that cannot be read keeps its raw text and gets a `problem`.
+-- amounts and counts as whole numbers read by the Swedish rule (a space, no-break or
+-- narrow space between groups of three digits, a comma before decimals: "1 273 458",
+-- "52 255,00"); a period anywhere, three digits after a comma ("2,000") or digits not
+-- grouped by three are ambiguous and an error naming the value, never a guess. Options
+-- are 0/1, single choices the option's code, free text text. A cell holding a spreadsheet
+-- formula is an error. A value that cannot be read keeps its raw text and gets a `problem`.
 WITH cells AS (
     SELECT
         s.bidragsar, s.kommunkod, s.submission_id, s.source_file, s.source_row,
         fc.position, fc.column_name, fc.question_id, fc.question_type, fc.option_code,
-        c.value AS raw_value,
-        regexp_replace(trim(c.value), '[ \t\x{00A0}\x{202F}]', '', 'g') AS compact
+        c.value AS raw_value, coalesce(c.is_formula, false) AS is_formula,
+        replace(clean_text(c.value), '−', '-') AS spaced,
+        replace(replace(clean_text(c.value), '−', '-'), ' ', '') AS compact
     FROM raw.return_cells AS c
     JOIN staged.submissions AS s
         USING (bidragsar, source_file, source_sha256, source_row)
@@ -20,9 +24,10 @@ typed AS (
     SELECT
         cells.*,
         CASE
+            WHEN is_formula THEN NULL
             WHEN question_type IN ('amount', 'count') THEN CASE
-                WHEN compact ~ '^-?[0-9]+$' THEN try_cast(compact AS BIGINT)
-                WHEN compact ~ '^-?[0-9]+[,.]0+$' THEN try_cast(regexp_extract(compact, '^-?[0-9]+') AS BIGINT)
+                WHEN spaced ~ '^-?([0-9]+|[0-9]{1,3}( [0-9]{3})+)(,0{1,2})?$'
+                    THEN try_cast(regexp_extract(compact, '^-?[0-9]+') AS BIGINT)
             END
             WHEN question_type = 'multiple' THEN CASE
                 WHEN compact IN ('1', '1,0', '1.0', 'X', 'x', 'Ja') THEN 1
@@ -32,21 +37,34 @@ typed AS (
         END AS value_num,
         CASE WHEN question_type = 'single' THEN o.option_code ELSE cells.option_code END
             AS answer_option,
-        CASE WHEN question_type = 'text' THEN raw_value END AS value_text
+        CASE WHEN question_type = 'text' AND NOT is_formula THEN raw_value END AS value_text
     FROM cells
     LEFT JOIN reference.form_options AS o
         ON cells.question_type = 'single'
         AND o.bidragsar = cells.bidragsar AND o.question_id = cells.question_id
-        AND lower(trim(o.option_label)) = lower(trim(cells.raw_value))
+        AND lower(clean_text(o.option_label)) = lower(clean_text(cells.raw_value))
 )
 SELECT
     bidragsar, kommunkod, submission_id, question_id, question_type,
     answer_option AS option_code, value_num, value_text, raw_value,
     CASE
+        WHEN is_formula
+            THEN 'the cell holds the spreadsheet formula ''' || raw_value
+                 || ''', not a value: enter the value itself'
         WHEN question_type = 'text' THEN NULL
         WHEN value_num IS NOT NULL THEN NULL
-        WHEN question_type IN ('amount', 'count') AND compact ~ '^-?[0-9]+[,.][0-9]+$'
+        WHEN question_type IN ('amount', 'count') AND compact ~ '[.]'
+            THEN '''' || raw_value || ''' is ambiguous: Swedish numbers have a space between'
+                 || ' thousands and a comma before decimals ("1 403" or "1403"), never a period'
+        WHEN question_type IN ('amount', 'count') AND spaced ~ '^-?[0-9 ]+,[0-9]{3,}$'
+            THEN '''' || raw_value || ''' is ambiguous: the comma is the decimal mark, so'
+                 || ' three digits after it are not thousands; write "2000" or "2 000"'
+        WHEN question_type IN ('amount', 'count')
+             AND spaced ~ '^-?([0-9]+|[0-9]{1,3}( [0-9]{3})+),[0-9]{1,2}$'
             THEN '''' || raw_value || ''' is not a whole number'
+        WHEN question_type IN ('amount', 'count') AND spaced ~ '^-?[0-9 ]+(,[0-9]+)?$'
+            THEN '''' || raw_value || ''' is ambiguous: digits are grouped by three from'
+                 || ' the right ("1 273 458")'
         WHEN question_type IN ('amount', 'count')
             THEN '''' || raw_value || ''' is not a number'
         WHEN question_type = 'multiple'

@@ -1,7 +1,13 @@
 -- validation.submission_facts: one row per submission of the year (every version), with
 -- the facts the grant's rules are checked on. Grain: bidragsar × submission_id.
 WITH subs AS (
-    SELECT s.*, s.problem AS id_problem FROM staged.submissions AS s WHERE bidragsar = $bidragsar
+    SELECT
+        s.*,
+        CASE WHEN problem_rule = 'identifierad' THEN problem END AS id_problem,
+        CASE WHEN problem_rule = 'inskickad_efter_oppning' THEN problem END AS time_problem,
+        CASE WHEN problem_rule = 'svars_id_unikt' THEN problem END AS id_conflict,
+        CASE WHEN problem_rule = 'entydig_senaste' THEN problem END AS tie_problem
+    FROM staged.submissions AS s WHERE bidragsar = $bidragsar
 ),
 -- One answer row per submission and column, so no DISTINCT: ORDER BY alone keeps the lists
 -- deterministic, and it is several times cheaper at scale.
@@ -14,6 +20,7 @@ money AS (
         max(value_num) FILTER (WHERE question_id = 'lonekostnader') AS lonekostnader,
         max(value_num) FILTER (WHERE question_id = 'ovriga_kostnader') AS ovriga_kostnader,
         max(value_num) FILTER (WHERE question_id = 'antal_personer') AS antal_personer,
+        max(value_num) FILTER (WHERE question_id = 'belopp_fristaende') AS belopp_fristaende,
         min(value_num) FILTER (WHERE question_type IN ('amount', 'count')) AS smallest_amount,
         bool_or(question_id = 'genomforande' AND option_code = 'startat') AS started,
         bool_or(question_id = 'genomforande' AND option_code = 'forberett') AS prepared,
@@ -23,9 +30,7 @@ money AS (
             FILTER (WHERE question_type IN ('amount', 'count') AND value_num < 0)
             AS negative_columns,
         string_agg(column_name, '; ' ORDER BY column_name)
-            FILTER (WHERE question_type = 'text'
-                    AND (regexp_matches(value_text, '^\s*[=+@-]')
-                         OR regexp_matches(value_text, '<[a-zA-Z/!]')))
+            FILTER (WHERE question_type = 'text' AND suspicious_text(value_text))
             AS suspicious_text_columns
     FROM staged.answers
     WHERE bidragsar = $bidragsar
@@ -107,7 +112,12 @@ SELECT
     CASE WHEN s.is_current THEN s.kommunkod END AS current_kommunkod,
     sk.not_asked_but_answered, ex.exclusive_broken, m.suspicious_text_columns,
     w.opened AS formular_oppnat, w.deadline AS sista_dag,
-    CAST(s.submitted_at AS DATE) AS inskickad_dag
+    CAST(s.submitted_at AS DATE) AS inskickad_dag,
+    s.time_problem, s.id_conflict, s.tie_problem,
+    CASE WHEN s.kommunkod IS NOT NULL AND l.belopp_kr IS NULL
+         THEN 'has no requisition for ' || s.bidragsar || ' in the grant ledger (raw/ledger/'
+              || s.bidragsar || '/rekvisitioner.csv)' END AS utan_rekvisition,
+    m.belopp_fristaende
 FROM subs AS s
 LEFT JOIN money AS m USING (submission_id)
 LEFT JOIN skip_violations AS sk USING (submission_id)

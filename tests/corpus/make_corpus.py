@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.forms import load_form
-from pipeline.synthetic.exports import ExportFile, Submission, write_export
+from pipeline.synthetic.exports import ExportFile, Submission, cells, write_export
 
 HERE = Path(__file__).parent
 FILES = HERE / "files"
@@ -262,8 +262,122 @@ def main() -> None:
         csv_text(one(answers={**GOTEBORG, "antal_personer": 250_000}), delimiter=";"),
     )
     write("late_report.csv", csv_text(one(at=dt.datetime(2025, 3, 2, 8, 0)), delimiter=";"))
+    write_integrity_cases(base)
     for p in sorted(FILES.iterdir()):
         print(p.name)
+
+
+def xlsx_bytes(subs: list[Submission], edit=None, sheets: tuple[str, ...] = ()) -> bytes:
+    """An XLSX export of the reports; `edit(worksheet, header)` changes it, `sheets` are
+    empty sheets placed before the one with the reports."""
+    import xlsxwriter
+
+    path = FILES / "_tmp.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"created": dt.datetime(2025, 1, 1), "author": "Enkätverktyg"})
+    for name in sheets:
+        wb.add_worksheet(name)
+    ws = wb.add_worksheet("Svar")
+    header = FORM.header()
+    ws.write_row(0, 0, header)
+    for r, sub in enumerate(subs, start=1):
+        for c, value in enumerate(cells(FORM, sub)):
+            if isinstance(value, dt.datetime):
+                ws.write_string(r, c, value.strftime("%Y-%m-%d %H:%M:%S"))
+            elif value is not None:
+                ws.write(r, c, value)
+    if edit:
+        edit(ws, header)
+    wb.close()
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def write_integrity_cases(base: str) -> None:
+    """Issue 14's classes of input: identities resolved or refused, Svars-ID conflicts,
+    numbers by the Swedish rule, times, files an analyst's tools produce."""
+    # --- identities that resolve: the report is clean
+    write("org_stad.csv", replace_cell(base, "Organisation", "Göteborgs stad"))
+    write("org_kommunkod.csv", replace_cell(base, "Organisation", "1480"))
+    write("org_nbsp.csv", replace_cell(base, "Organisation", " Göteborgs\u00a0 kommun\u200b"))
+    write("org_lower_case.csv", replace_cell(base, "Organisation", "GÖTEBORG"))
+    write("iso_timestamp.csv", replace_cell(base, "Inskickad", "2025-01-20T10:15:00"))
+    write("iso_timestamp_utc.csv", replace_cell(base, "Inskickad", "2025-01-20T09:15:00Z"))
+    # --- identities that do not: an error that blocks publication
+    write("org_ambiguous_code.csv", replace_cell(base, "Organisation", "9999"))
+    write("empty_svars_id.csv", replace_cell(base, "Svars-ID", " "))
+    write("not_in_ledger.csv", csv_text(one(name="Habo kommun"), delimiter=";"))
+    # --- the same Svars-ID more than once in one file
+    write("same_report_twice.csv", csv_text(one() + one(), delimiter=";"))
+    write(
+        "same_id_same_time_different_content.csv",
+        csv_text(one() + one(answers={**GOTEBORG, "antal_personer": 99}), delimiter=";"),
+    )
+    write(
+        "same_id_edited_later.csv",
+        csv_text(
+            one() + one(answers={**GOTEBORG, "antal_personer": 99}, at=AT + dt.timedelta(days=1)),
+            delimiter=";",
+        ),
+    )
+    write(
+        "id_of_another_municipality.csv",
+        csv_text(one(sid="9000001", at=AT + dt.timedelta(hours=1)), delimiter=";"),
+    )
+    # --- numbers by the Swedish rule
+    write("persons_period_thousands.csv", replace_cell(base, col("antal_personer"), "1.000"))
+    write("persons_comma_thousands.csv", replace_cell(base, col("antal_personer"), "2,000"))
+    write("persons_bad_grouping.csv", replace_cell(base, col("antal_personer"), "1 40 3"))
+    write(
+        "amounts_with_spaces.csv",
+        replace_cell(
+            replace_cell(base, col("lonekostnader"), "2\u00a0000\u00a0000"),
+            col("rekvirerat"),
+            "3 726 302,00",
+        ),
+    )
+    write("minus_sign_amount.csv", replace_cell(base, col("antal_personer"), "−5"))
+
+    def formula_in_persons(ws, header):
+        ws.write_formula(1, header.index(col("antal_personer")), "=200*2", None, 400)
+
+    def formula_in_organisation(ws, header):
+        ws.write_formula(1, header.index("Organisation"), '="Göteborgs "&"kommun"')
+
+    write("formula_cell.xlsx", xlsx_bytes(one(), formula_in_persons))
+    write("formula_organisation.xlsx", xlsx_bytes(one(), formula_in_organisation))
+    # --- time
+    write("submitted_in_future.csv", replace_cell(base, "Inskickad", "2099-01-20 10:15:00"))
+    # --- files as analysts' tools write them
+    write("bom_only.csv", b"\xef\xbb\xbf")
+    write("excel_sep_line.csv", "sep=;\r\n" + base)
+    write(
+        "trailing_delimiters.csv",
+        "\r\n".join(line + ";" if line else line for line in base.split("\r\n")),
+    )
+    write("title_row.csv", "Export från enkätverktyget 2025-02-03;;\r\n" + base)
+    long_text = "Personalbrist " * 10_000  # 140 000 characters in one field
+    write("field_over_limit.csv", base.replace("Personalbrist", '"' + long_text, 1))
+    cp1252_byte = base.encode("utf-8").replace("Göteborgs".encode(), "Göteborgs".encode("cp1252"))
+    write("mixed_encoding.csv", cp1252_byte)
+    write("second_sheet.xlsx", xlsx_bytes(one(), sheets=("Instruktioner",)))
+    # --- rules of issue 14
+    write(
+        "independent_provider_over_used.csv",
+        csv_text(
+            one(answers={**GOTEBORG, "regi": "fristaende", "belopp_fristaende": 3_000_000}),
+            delimiter=";",
+        ),
+    )
+    for name, text in (
+        ("javascript_link_in_free_text.csv", "Se [länk](javascript:alert(1)) för mer"),
+        ("typst_in_free_text.csv", 'Bra år #import "x.typ": * och mer'),
+        ("markdown_code_in_free_text.csv", "Kör `rm -rf` inte"),
+        ("hidden_formula_in_free_text.csv", "\u200b=1+1"),
+        ("full_width_formula_in_free_text.csv", '＝HYPERLINK("x")'),
+    ):
+        write(name, csv_text(one(answers={**GOTEBORG, "kommentarer": text}), delimiter=";"))
 
 
 if __name__ == "__main__":
