@@ -50,6 +50,12 @@ def year_dir(year: int | str) -> Path:
     return build_dir() / str(year)
 
 
+def run_dir(year: int | str, run_id: str) -> Path:
+    """The outputs of one run of a year that are not a publication (its validation report):
+    a blocked run's stay here, and the published version copies them."""
+    return year_dir(year) / "runs" / run_id
+
+
 def grant_years(raw_dir: Path | None = None) -> list[str]:
     """The grant years, one per row of raw/reference/bidragsar.csv: adding a year is
     adding its row (and its files)."""

@@ -46,6 +46,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.commit()
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = qualified(table)
+    return (
+        fetch_one(
+            con,
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        )[0]
+        > 0
+    )
+
+
 def qualified(table: str) -> tuple[str, str]:
     schema, _, name = table.partition(".")
     if not name:

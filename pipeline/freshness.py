@@ -29,8 +29,9 @@ from pipeline.config import (
     warehouse_path,
     year_dir,
 )
-from pipeline.db import connect, execute, fetch_one
-from pipeline.raw.provenance import display_path, sha256_of
+from pipeline.db import connect, execute, fetch_one, table_exists
+from pipeline.raw.ingest import export_files
+from pipeline.raw.provenance import display_path, entry_digest
 
 META_DDL = """
 CREATE SCHEMA IF NOT EXISTS meta;
@@ -60,6 +61,14 @@ def reference_files() -> list[Path]:
     return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
 
 
+def returns_entries(year: int) -> list[Path]:
+    """What the ingest of a year reads: every entry of its returns folder (folders and
+    links included: each gets an outcome) and its withdrawal list."""
+    withdrawals = RAW_DIR / "withdrawals" / f"{year}.csv"
+    exists = withdrawals.exists() or withdrawals.is_symlink()
+    return [*export_files(RAW_DIR / "returns" / str(year)), *([withdrawals] if exists else [])]
+
+
 def input_files(year: int) -> list[Path]:
     """Every raw input a year's publication reads (the previous year's too: the report
     compares with it)."""
@@ -69,19 +78,30 @@ def input_files(year: int) -> list[Path]:
         RAW_DIR / "published",
         RAW_DIR / "forms" / str(year),
         RAW_DIR / "forms" / str(year - 1),
-        RAW_DIR / "returns" / str(year),
-        RAW_DIR / "returns" / str(year - 1),
     ]
-    return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
+    files = [p for f in folders if f.exists() for p in f.rglob("*") if p.is_file()]
+    return sorted([*files, *returns_entries(year), *returns_entries(year - 1)])
 
 
-def source_state(year: int | None) -> dict[str, Any]:
-    """The code and the inputs of a year (None: of the reference data) as they are now."""
+def is_returns_input(path: str, year: int) -> bool:
+    return any(
+        path.startswith(f"{RAW_DIR.name}/returns/{y}/")
+        or path == f"{RAW_DIR.name}/withdrawals/{y}.csv"
+        for y in (year, year - 1)
+    )
+
+
+def source_state(
+    year: int | None, returns_as_read: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The code and the inputs of a year (None: of the reference data) as they are now;
+    with `returns_as_read`, the exports as the run read them instead of as on disk now."""
     files = reference_files() if year is None else input_files(year)
-    return {
-        "code_version": code_version(),
-        "inputs": [{"path": display_path(p), "sha256": sha256_of(p)} for p in files],
-    }
+    inputs = [{"path": display_path(p), "sha256": entry_digest(p)} for p in files]
+    if year is not None and returns_as_read is not None:
+        inputs = [i for i in inputs if not is_returns_input(i["path"], year)]
+        inputs = sorted([*inputs, *returns_as_read], key=lambda i: i["path"])
+    return {"code_version": code_version(), "inputs": inputs}
 
 
 def fingerprint(state: dict[str, Any]) -> str:
@@ -162,3 +182,56 @@ def reference_is_current(state: dict[str, Any] | None = None) -> bool:
     (or as `state`, the reference's source_state, read by the caller)."""
     recorded = recorded_build(REFERENCE)
     return recorded is not None and recorded[1] == fingerprint(state or source_state(None))
+
+
+# What a year's publication was derived from, so that what reads a year (the next year's
+# comparisons, the trace) can tell its published data from a newer derivation that was
+# blocked and never published.
+DATA_FINGERPRINT = """
+SELECT
+    (SELECT count(*) || ':' || coalesce(bit_xor(hash(submission_id, kommunkod, rekvirerat,
+            anvant, oanvant, lonekostnader, ovriga_kostnader, antal_personer, started,
+            usage_class, malgrupp)), 0)
+     FROM staged.respondents WHERE bidragsar = $y)
+    || '/' ||
+    (SELECT count(*) || ':' || coalesce(bit_xor(hash(submission_id, question_id, option_code,
+            value_num, value_text)), 0)
+     FROM staged.answers WHERE bidragsar = $y)
+"""
+
+
+def data_scope(year: int) -> str:
+    return f"data:{year}"
+
+
+def data_fingerprint(con: duckdb.DuckDBPyConnection, year: int) -> str:
+    """A fingerprint of the staged data of a year: what the tables of it and of the next
+    year read."""
+    return fetch_one(con, DATA_FINGERPRINT, {"y": year})[0]
+
+
+def record_published_data(con: duckdb.DuckDBPyConnection, year: int, version: str) -> None:
+    record_build(con, data_scope(year), data_fingerprint(con, year), version)
+
+
+def unpublished_derivation(con: duckdb.DuckDBPyConnection, year: int) -> str | None:
+    """Why the warehouse's staged data of a year are not its published data (a run that
+    was blocked, or a year never published), or None when they are."""
+    if not table_exists(con, "staged.respondents") or not table_exists(con, "staged.answers"):
+        return None
+    staged = "SELECT count(*) FROM staged.respondents WHERE bidragsar = ?"
+    if fetch_one(con, staged, [year])[0] == 0:
+        return None
+    row = None
+    if table_exists(con, "meta.builds"):
+        row = fetch_one(
+            con, "SELECT version, fingerprint FROM meta.builds WHERE scope = ?", [data_scope(year)]
+        )
+    if row is None:
+        return f"{year} has not been published from the data in the warehouse"
+    if row[1] != data_fingerprint(con, year):
+        return (
+            f"the warehouse holds a derivation of {year} that was not published (its last "
+            f"run was blocked); {year}'s published version is {row[0]}"
+        )
+    return None

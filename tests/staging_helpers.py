@@ -57,3 +57,31 @@ def stage_and_validate(
     outcomes = stage(con, year, folder)
     validate_submissions(con, year)
     return outcomes
+
+
+def derive_everything(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> None:
+    """Stage, validate and derive a year's tables and lineage from a folder of exports
+    (the steps the grant-year job runs before publication), without Dagster."""
+    from pipeline.db import replace_table
+    from pipeline.tables.derive import derive_year
+    from pipeline.trace.lineage import derive_lineage
+
+    replace_table(con, "reference.regioner", load_reference("regioner"))
+    stage_and_validate(con, year, folder)
+    materialize_partition(con, "staged/respondents", year)
+    derive_year(con, year)
+    replace_partition(con, "lineage.rows", year, derive_lineage(con, year))
+
+
+def published_outputs(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pl.DataFrame]:
+    """What a publication is made of (the figures with their tables, and the lineage), in a
+    stable order, for comparisons."""
+    return {
+        "cells": con.sql(
+            "SELECT * FROM tables.cells WHERE bidragsar = $y ORDER BY figure_id",
+            params={"y": year},
+        ).pl(),
+        "lineage": con.sql(
+            "SELECT * FROM lineage.rows WHERE bidragsar = $y ORDER BY ALL", params={"y": year}
+        ).pl(),
+    }

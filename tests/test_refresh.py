@@ -250,7 +250,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and "runs" not in p.relative_to(folder).parts  # a run's own outputs
     }
 
 

@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from pipeline.config import year_dir
+from pipeline.config import run_dir
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.validation.report import write_validation_report
 from pipeline.validation.run import Outcome
@@ -119,9 +119,10 @@ def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     """The derived tables checked (Great Expectations): percentages within 0–100, no count
     above its denominator, every table reconciled with its denominator and the ledger;
     warnings where Tabell 1's rule differs from the raw amounts and where a municipality's
-    figures change implausibly from the previous year. Writes build/<year>/validering.html
-    (every rule, its severity and result, the failing rows, the quarantine and the files)
-    and blocks publication of the year while any error stands."""
+    figures change implausibly from the previous year. Writes the run's validation report
+    (build/‹year›/runs/‹run›/validering.html: every rule, its severity and result, the
+    failing rows, the quarantine and the files), which the publication copies, and blocks
+    publication of the year while any error stands."""
     year = partition_year(context)
     with warehouse.connect() as con:
         outcome = validate_tables(con, year)
@@ -135,7 +136,9 @@ def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
             .pl()["message"]
             .to_list()
         )
-        path = write_validation_report(con, year, year_dir(year) / "validering.html")
+        path = write_validation_report(
+            con, year, run_dir(year, context.run.run_id) / "validering.html"
+        )
     checks = [
         listed_check("publishable", blocking, dg.AssetCheckSeverity.ERROR),
         listed_check("quality_warnings", warnings, dg.AssetCheckSeverity.WARN),

@@ -65,6 +65,7 @@ WITHDRAWALS = {
     "withdrawn_on": pl.String,
     "withdrawal_row": pl.Int32,
 }
+FOLDER_STATUS = {"rejected": "rejected", "withdrawn": "withdrawals"}
 WITHDRAWAL_COLUMNS = ("file", "row", "reason", "withdrawn_by", "withdrawn_on")
 
 
@@ -135,12 +136,12 @@ def ingest_folder(
                 form.year,
                 o.path,
                 o.sha256,
-                "rejected" if o.status == "rejected" else "loaded",
+                FOLDER_STATUS.get(o.status, "loaded"),
                 o.reason or None,
                 o.rows,
             )
             for o in outcomes
-            if o.status != "withdrawn"
+            if o.sha256  # a withdrawal list that does not exist is not an input
         ],
         schema=FOLDER_STATE,
         orient="row",

@@ -1,9 +1,14 @@
 """Publish a grant year as a new version, only when something changed.
 
 Everything of a version is built in a staging folder under build/<year>/versions/ and
-renamed into place in one step, so a killed run never leaves a half-written version; the
-latest version is then mirrored file by file (each replaced atomically) into build/<year>/.
-A run that finds the inputs and the code as the latest version had them publishes nothing.
+renamed into place in one step, so a killed run never leaves a half-written version. The
+published version is then switched in one step too: build/<year>/current is a link to
+versions/vN, replaced by a rename, and every published name in build/<year>/
+(rapport.html, …) is a fixed link through it. A reader, a web server or a killed run
+sees either the old version whole or the new one whole, never a mix. A run that fails
+(a full disk, say) leaves its staging folder, removed by the next run, and the error as
+the operating system gave it. A run that finds the inputs and the code as the latest
+version had them publishes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pipeline.freshness import (
     latest_version,
     read_manifest,
     record_build,
+    record_published_data,
     source_state,
 )
 from pipeline.raw.provenance import sha256_of
@@ -67,6 +73,21 @@ class Publication:
     new: bool  # False when nothing changed and no version was published
 
 
+CURRENT = "current"  # build/<year>/current → versions/vN: the one pointer readers follow
+
+
+def inputs_as_read(con: duckdb.DuckDBPyConnection, year: int) -> list[dict[str, str]]:
+    """The export files (and withdrawal lists) of the year and the year before as the runs
+    that ingested them read them: the SHA-256 of the bytes parsed, not of the files on
+    disk now (a file that lands during a run is then not recorded as published)."""
+    rows = con.execute(
+        "SELECT source_file, source_sha256 FROM raw.export_folder_state "
+        "WHERE bidragsar IN (?, ?) ORDER BY source_file",
+        [year, year - 1],
+    ).fetchall()
+    return [{"path": path, "sha256": sha} for path, sha in rows]
+
+
 def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
     subs = con.execute(
         """SELECT s.kommunkod, k.kommun_namn, s.submission_id,
@@ -77,7 +98,7 @@ def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
     ).fetchall()
     return {
         "year": year,
-        **source_state(year),
+        **source_state(year, inputs_as_read(con, year)),
         "packages": {p: metadata.version(p) for p in PACKAGES},
         "submissions": [
             dict(
@@ -129,50 +150,70 @@ def sha_tree(folder: Path) -> list[dict[str, str]]:
     ]
 
 
-def mirror_latest(version_dir: Path, out: Path) -> None:
-    """Make build/<year>/ show the given version, each file replaced atomically."""
+def replace_link(link: Path, target: Path) -> None:
+    """Make `link` a symbolic link to `target` in one step (a rename over what was there)."""
+    if link.is_symlink() and os.readlink(link) == str(target):
+        return
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)  # a folder of the layout before links: replaced once
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def switch_to(version_dir: Path, out: Path) -> None:
+    """Make build/<year>/ show the given version: one rename of the `current` link; the
+    names in build/<year>/ are links through it (made once, never changed after)."""
+    replace_link(out / CURRENT, Path(version_dir.parent.name) / version_dir.name)
     for name in PUBLISHED:
-        source = version_dir / name
-        files = (
-            [source] if source.is_file() else sorted(source.rglob("*")) if source.exists() else []
-        )
-        for f in files:
-            if not f.is_file():
-                continue
-            target = out / f.relative_to(version_dir)
-            if target.exists() and sha256_of(target) == sha256_of(f):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(f, tmp)
-            os.replace(tmp, target)
+        replace_link(out / name, Path(CURRENT) / name)
 
 
-def publish(con: duckdb.DuckDBPyConnection, year: int, out: Path | None = None) -> Publication:
+def remove_leftovers(out: Path, versions: Path) -> None:
+    """Staging folders and link temporaries of a killed run: never published."""
+    for leftover in [*versions.glob(".staging-*"), *out.glob(".*.tmp")]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    out: Path | None = None,
+    validation_report: Path | None = None,
+) -> Publication:
     out = out or year_dir(year)
     versions = out / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    for leftover in versions.glob(".staging-*"):  # from a killed run: never published
-        shutil.rmtree(leftover)
+    remove_leftovers(out, versions)
     state = current_state(con, year)
     latest = latest_version(versions)
     if latest is not None:
         previous = read_manifest(latest[1])
         if fingerprint(previous) == fingerprint(state):
-            mirror_latest(latest[1], out)
+            switch_to(latest[1], out)
             record_build(con, str(year), fingerprint(state), previous["version"])
+            record_published_data(con, year, previous["version"])
             return Publication(previous["version"], latest[1], new=False)
     number = latest[0] + 1 if latest else 1
     version = f"v{number}"
     stage = versions / f".staging-{version}-{os.getpid()}"
     stage.mkdir()
-    build_version(
-        con, year, stage, state, version, latest[1] if latest else None, out / "validering.html"
-    )
-    final = versions / version
-    os.rename(stage, final)  # the version appears whole, or not at all
-    mirror_latest(final, out)
+    try:
+        build_version(
+            con, year, stage, state, version, latest[1] if latest else None, validation_report
+        )
+        final = versions / version
+        os.rename(stage, final)  # the version appears whole, or not at all
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    switch_to(final, out)
     record_build(con, str(year), fingerprint(state), version)
+    record_published_data(con, year, version)
     return Publication(version, final, new=True)
 
 
@@ -194,14 +235,14 @@ def build_version(
     state: dict[str, Any],
     version: str,
     previous_dir: Path | None,
-    validation_report: Path,
+    validation_report: Path | None,
 ) -> None:
     cells = con.sql("SELECT * FROM tables.cells WHERE bidragsar = $y", params={"y": year}).pl()
     write_tables(cells, stage)
     con.sql(
         "SELECT * FROM lineage.rows WHERE bidragsar = $y", params={"y": year}
     ).pl().write_parquet(stage / "lineage.parquet")
-    if validation_report.exists():
+    if validation_report is not None and validation_report.exists():
         shutil.copyfile(validation_report, stage / "validering.html")
     diff = changes(previous_dir, state, cells)
     (stage / "andringar.json").write_text(

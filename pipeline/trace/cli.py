@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.config import year_dir
+from pipeline.freshness import unpublished_derivation
 from pipeline.report.swedish import in_text
 from pipeline.tables.spec import table_spec
 from pipeline.trace.lineage import recompute
@@ -42,6 +44,19 @@ def list_figures(con: duckdb.DuckDBPyConnection, year: int, out=sys.stdout) -> N
         print(f"  {figure_id}", file=out)
 
 
+def published_value(year: int, figure_id: str) -> float | None:
+    """The figure as the year's published version has it (build/<year>/figures.csv)."""
+    path = year_dir(year) / "figures.csv"
+    if not path.exists():
+        return None
+    found = (
+        pl.read_csv(path, infer_schema_length=None)
+        .filter(pl.col("figure_id") == figure_id)["value"]
+        .to_list()
+    )
+    return float(found[0]) if found and found[0] is not None else None
+
+
 def trace(
     con: duckdb.DuckDBPyConnection,
     year: int,
@@ -67,7 +82,9 @@ def trace(
     recomputed = recompute(rows.to_dicts())
     if recomputed is None and rows.is_empty():
         recomputed = 0.0  # nothing behind it: the figure is zero
-    matches = recomputed == cell["value"]
+    unpublished = unpublished_derivation(con, year)
+    published = published_value(year, figure_id)
+    matches = recomputed == cell["value"] and unpublished is None
     synthetic = bool(rows["synthetic"].any()) if rows.height else spec.basis == "answers"
     print(f"{figure_id} = {in_text(cell['value'], cell['unit'])}  ({year})", file=out)
     print(f"  {spec.number}. {spec.title}", file=out)
@@ -107,12 +124,21 @@ def trace(
         tbl_hide_column_data_types=True,
     ):
         print(shown, file=out)
-    verdict = "matches" if matches else "DOES NOT MATCH"
-    print(
-        f"  recomputed from these rows alone: {recomputed} — {verdict} the published value "
-        f"{cell['value']}",
-        file=out,
-    )
+    if unpublished is not None:
+        print(
+            f"  NOT PUBLISHED: {unpublished}. These rows and the value {cell['value']} are that "
+            f"unpublished derivation's; the published value is "
+            f"{published if published is not None else 'not available'}.",
+            file=out,
+        )
+        print(f"  recomputed from these rows alone: {recomputed}", file=out)
+    else:
+        verdict = "matches" if matches else "DOES NOT MATCH"
+        print(
+            f"  recomputed from these rows alone: {recomputed} — {verdict} the published value "
+            f"{cell['value']}",
+            file=out,
+        )
     if csv_path is not None:
         rows.write_csv(csv_path)
         print(f"  wrote {csv_path}", file=out)

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from pipeline.db import execute, replace_rows
+from pipeline.freshness import unpublished_derivation
 from pipeline.sqlfiles import materialize_partition
 from pipeline.validation.rules import (
     ERROR,
@@ -113,4 +114,12 @@ def blocking_errors(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
                              AND w.source_file = e.source_file AND w.source_row IS NULL)""",
         {"y": year},
     ).fetchall()
-    return sorted(r[0] for r in rows)
+    messages = sorted(r[0] for r in rows)
+    previous = unpublished_derivation(con, year - 1)
+    if previous is not None:
+        messages.append(
+            f"{year} compares with {year - 1}, but {previous}: {year} is published only from "
+            f"{year - 1}'s published data. Publish {year - 1} first "
+            f"(python -m pipeline build --year {year - 1})"
+        )
+    return messages

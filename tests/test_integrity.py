@@ -1,0 +1,313 @@
+"""Issue 14: the published figures are a pure, defended function of raw/. Files in any
+order and any sequence of incremental builds give the same staged data, tables and
+lineage as one fresh build; folder entries that are not exports are named and never
+followed; conflicts between reports follow one rule whatever the order."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from pipeline.config import RAW_DIR
+from pipeline.validation.stages import blocking_errors
+from tests.staging_helpers import derive_everything, published_outputs, stage_and_validate
+
+CORPUS = Path(__file__).parent / "corpus" / "files"
+# Reports that collide in every way the rules know: the same report in two files, an
+# edit of it a day later, a late edit, a Svars-ID taken from another municipality.
+COLLIDING = [
+    "good.csv",
+    "same_report_twice.csv",
+    "same_id_edited_later.csv",
+    "late_report.csv",
+    "id_of_another_municipality.csv",
+]
+
+
+def staged_state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Everything the tables and the validation report read, in a stable order."""
+    queries = {
+        "submissions": "SELECT * EXCLUDE (source_sha256) FROM staged.submissions",
+        "answers": "SELECT * FROM staged.answers",
+        "quarantine": "SELECT * FROM validated.quarantine",
+        "failures": "SELECT * FROM validated.failures",
+        "blocking": None,
+    }
+    state = {
+        name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in queries.items() if sql
+    }
+    state["blocking"] = blocking_errors(con, 2024)
+    return state
+
+
+def build_in_batches(folder: Path, order: list[str], cuts: list[int]) -> duckdb.DuckDBPyConnection:
+    """One warehouse, the files added in `order` with a build after each batch. What a
+    build leaves for the next is the append-only raw layer (the staged and validated
+    tables are rebuilt whole each time), so the builds between batches ingest only."""
+    from pipeline.forms import load_form
+    from pipeline.raw.ingest import ingest_folder
+
+    con = duckdb.connect()
+    bounds = [0, *sorted(set(cuts)), len(order)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        for name in order[start:end]:
+            shutil.copy(CORPUS / name, folder / name)
+        if end < len(order):
+            ingest_folder(con, folder, load_form(2024), {})
+    stage_and_validate(con, 2024, folder)
+    return con
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    order=st.permutations(COLLIDING),
+    cuts=st.lists(st.integers(1, len(COLLIDING) - 1), max_size=3),
+)
+def test_any_order_and_any_incremental_builds_give_the_fresh_build(tmp_path_factory, order, cuts):
+    root = tmp_path_factory.mktemp("order")
+    folder = root / "2024"
+    folder.mkdir()
+    incremental = build_in_batches(folder, list(order), cuts)
+    fresh = duckdb.connect()
+    stage_and_validate(fresh, 2024, folder)  # the same folder, now whole, read once
+    assert staged_state(incremental) == staged_state(fresh)
+
+
+def test_the_colliding_reports_follow_the_documented_rules(tmp_path):
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    con = build_in_batches(folder, COLLIDING, [])
+    rows = con.execute(
+        "SELECT regexp_extract(source_file, '[^/]+$'), source_row, submission_id, kommunkod, "
+        "status FROM staged.submissions ORDER BY 1, 2"
+    ).fetchall()
+    assert rows == [
+        ("good.csv", 2, "9000001", "0980", "aktuell"),
+        ("good.csv", 3, "9000002", "0180", "aktuell"),
+        # Göteborg took Gotland's id an hour after Gotland: its report is the error.
+        (
+            "id_of_another_municipality.csv",
+            2,
+            "9000001 (id_of_another_municipality.csv rad 2)",
+            "1480",
+            "fel",
+        ),
+        # The latest edit by submission time counts; the earlier ones are superseded.
+        ("late_report.csv", 2, "9000003", "1480", "aktuell"),
+        (
+            "same_id_edited_later.csv",
+            2,
+            "9000003 (same_id_edited_later.csv rad 2)",
+            "1480",
+            "ersatt",
+        ),
+        (
+            "same_id_edited_later.csv",
+            3,
+            "9000003 (same_id_edited_later.csv rad 3)",
+            "1480",
+            "ersatt",
+        ),
+        # The same report again: the copy in the first file by name counts.
+        ("same_report_twice.csv", 2, "9000003 (same_report_twice.csv rad 2)", "1480", "kopia"),
+        ("same_report_twice.csv", 3, "9000003 (same_report_twice.csv rad 3)", "1480", "kopia"),
+    ]
+    blocking = blocking_errors(con, 2024)
+    assert (
+        len(blocking) == 1
+        and "Svars-ID 9000001 is already the id of Region Gotland" in (blocking[0])
+    )
+
+
+def test_reusing_a_superseded_reports_id_erases_nothing(tmp_path):
+    """A later report of another municipality under the id of a superseded report: the
+    superseded report and its quarantine entry stay as they were."""
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    shutil.copy(CORPUS / "costs_do_not_add_up.csv", folder)  # Göteborg 9000003, in error
+    shutil.copy(CORPUS / "late_report.csv", folder)  # Göteborg's correction (9000003, later)
+    con = duckdb.connect()
+    stage_and_validate(con, 2024, folder)
+    before = con.execute(
+        "SELECT submission_id, status FROM staged.submissions ORDER BY 1"
+    ).fetchall()
+    quarantined = con.execute("SELECT * FROM validated.quarantine").fetchall()
+    text = (CORPUS / "costs_do_not_add_up.csv").read_text(encoding="utf-8")
+    (folder / "z_reuse.csv").write_text(
+        text.replace("Göteborgs kommun", "Stockholms kommun").replace(
+            "2025-01-20 10:15:00", "2025-03-05 09:00:00"
+        ),
+        encoding="utf-8",
+    )
+    stage_and_validate(con, 2024, folder)
+    after = con.execute(
+        "SELECT submission_id, status FROM staged.submissions "
+        "WHERE source_file NOT LIKE '%z_reuse.csv' ORDER BY 1"
+    ).fetchall()
+    assert after == before
+    assert set(quarantined) <= set(con.execute("SELECT * FROM validated.quarantine").fetchall())
+    reuse = con.execute(
+        "SELECT status FROM staged.submissions WHERE source_file LIKE '%z_reuse.csv'"
+    ).fetchall()
+    assert reuse == [("fel",)]
+
+
+def test_tables_and_lineage_do_not_depend_on_the_order_files_arrived(tmp_path):
+    """The real 2024 exports added one at a time in reverse name order, a build after
+    each, against one fresh build: the same figures and the same lineage, row for row."""
+    names = sorted(p.name for p in (RAW_DIR / "returns" / "2024").iterdir())
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    incremental = duckdb.connect()
+    for name in reversed(names):
+        shutil.copy(RAW_DIR / "returns" / "2024" / name, folder / name)
+        derive_everything(incremental, 2024, folder)
+    fresh = duckdb.connect()
+    derive_everything(fresh, 2024, folder)
+    a, b = published_outputs(incremental, 2024), published_outputs(fresh, 2024)
+    for part in a:
+        assert_frame_equal(a[part], b[part])
+    assert a["cells"].height > 1000
+
+
+def test_a_removed_file_no_longer_counts(tmp_path):
+    """The warehouse is a cache of raw/: a file taken out of the folder leaves the tables
+    (its rows stay in raw.return_cells, nothing ingested is deleted)."""
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    for name in ("good.csv", "late_report.csv"):
+        shutil.copy(CORPUS / name, folder)
+    con = duckdb.connect()
+    stage_and_validate(con, 2024, folder)
+    assert con.execute("SELECT count(*) FROM staged.submissions").fetchall() == [(3,)]
+    (folder / "late_report.csv").unlink()
+    stage_and_validate(con, 2024, folder)
+    assert con.execute("SELECT kommunkod FROM staged.submissions ORDER BY 1").fetchall() == [
+        ("0180",),
+        ("0980",),
+    ]
+    kept = con.execute(
+        "SELECT count(DISTINCT source_row) FROM raw.return_cells WHERE source_file LIKE "
+        "'%late_report.csv'"
+    ).fetchall()
+    assert kept == [(1,)]
+
+
+# ------------------------------------------------------------------ folder entries
+
+
+@pytest.fixture
+def odd_folder(tmp_path, monkeypatch):
+    """good.csv beside every kind of entry an export folder should not hold."""
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    shutil.copy(CORPUS / "good.csv", folder)
+    os.symlink("/etc/passwd", folder / "passwd.csv")
+    outside = tmp_path / "outside.csv"
+    shutil.copy(CORPUS / "late_report.csv", outside)
+    os.symlink(outside, folder / "link_outside.csv")
+    (folder / "x.csv").mkdir()
+    (folder / "x.csv" / "inner.csv").write_text("Svars-ID;Inskickad\n", encoding="utf-8")
+    shutil.copy(CORPUS / "late_report.csv", folder / os.fsdecode(b"r\xe4ttelse.csv"))
+    shutil.copy(CORPUS / "late_report.csv", folder / "unreadable.csv")
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "unreadable.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return folder
+
+
+def test_every_folder_entry_gets_a_named_outcome_and_links_are_never_followed(odd_folder):
+    con = duckdb.connect()
+    outcomes = {Path(o.path).name: o for o in stage_and_validate(con, 2024, odd_folder)}
+    reasons = {name: (o.status, o.reason) for name, o in outcomes.items()}
+    assert reasons["good.csv"] == ("loaded", "")
+    assert reasons["passwd.csv"][0] == "rejected" and "symbolic link" in reasons["passwd.csv"][1]
+    assert reasons["link_outside.csv"][0] == "rejected"
+    assert reasons["x.csv"] == (
+        "rejected",
+        "the entry is a folder, not an export file: move it out of the folder",
+    )
+    assert (
+        reasons["r\\xe4ttelse.csv"][0] == "rejected"
+        and "not valid UTF-8" in (reasons["r\\xe4ttelse.csv"][1])
+    )
+    assert reasons["unreadable.csv"] == (
+        "rejected",
+        "the file cannot be read (Permission denied): check its permissions",
+    )
+    # Nothing outside the folder was read, shown or loaded.
+    everything = repr(con.execute("SELECT * FROM raw.export_files").fetchall()) + repr(
+        con.execute("SELECT * FROM raw.export_folder_state").fetchall()
+    )
+    assert "root:" not in everything and "/etc/passwd" not in everything
+    assert "outside.csv" not in everything.replace("link_outside.csv", "")
+    assert con.execute(
+        "SELECT DISTINCT regexp_extract(source_file, '[^/]+$') FROM raw.return_cells"
+    ).fetchall() == [("good.csv",)]
+    # Each blocks publication by name; good.csv's reports are staged untouched.
+    blocking = blocking_errors(con, 2024)
+    for name in ("passwd.csv", "link_outside.csv", "x.csv", "unreadable.csv"):
+        assert any(f"{name}: the file was rejected" in m for m in blocking)
+    staged = con.execute("SELECT kommunkod, status FROM staged.submissions ORDER BY 1").fetchall()
+    assert staged == [("0180", "aktuell"), ("0980", "aktuell")]
+
+
+def test_a_withdrawn_file_or_report_stops_blocking(tmp_path):
+    """The runbook's withdrawal: listed with a reason in raw/withdrawals/<year>.csv, a
+    rejected file or a report in error no longer blocks; nothing is deleted."""
+    folder = tmp_path / "returns" / "2024"
+    folder.mkdir(parents=True)
+    for name in ("good.csv", "truncated.csv", "submitted_in_future.csv"):
+        shutil.copy(CORPUS / name, folder)
+    con = duckdb.connect()
+    from pipeline.forms import load_form
+    from pipeline.raw.ingest import ingest_folder
+    from pipeline.sqlfiles import materialize_partition
+    from pipeline.validation.stages import validate_submissions
+    from tests.staging_helpers import prepare
+
+    def run(withdrawals: Path | None) -> list[str]:
+        prepare(con, 2024)
+        ingest_folder(con, folder, load_form(2024), {}, withdrawals)
+        for model in ("staged/submissions", "staged/answers"):
+            materialize_partition(con, model, 2024)
+        validate_submissions(con, 2024)
+        return blocking_errors(con, 2024)
+
+    assert len(run(None)) == 2
+    listing = tmp_path / "withdrawals" / "2024.csv"
+    listing.parent.mkdir()
+    listing.write_text(
+        "file,row,reason,withdrawn_by,withdrawn_on\n"
+        "truncated.csv,,Trasig export; ny fil begärd,AB,2025-02-20\n"
+        "submitted_in_future.csv,2,Fel datum i rapporten,AB,2025-02-20\n",
+        encoding="utf-8",
+    )
+    assert run(listing) == []
+    assert con.execute("SELECT count(*) FROM staged.submissions").fetchall() == [(2,)]
+    assert (
+        con.execute(
+            "SELECT count(*) FROM raw.return_cells WHERE source_file LIKE '%submitted_in_future.csv'"
+        ).fetchall()[0][0]
+        > 0
+    )
+    listing.write_text(
+        "file,row,reason,withdrawn_by,withdrawn_on\nnot_there.csv,,x,AB,2025-02-20\n",
+        encoding="utf-8",
+    )
+    assert any("'not_there.csv' is not a file of 2024/" in m for m in run(listing))
