@@ -35,6 +35,7 @@ class ProgressHandler(logging.Handler):
         self.out = out or sys.stdout
         self.started: dict[str, float] = {}
         self.failures: list[str] = []
+        self.validation_reports: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_event", None)
@@ -47,6 +48,9 @@ class ProgressHandler(logging.Handler):
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             mat = event.event_specific_data.materialization
             seconds = time.perf_counter() - self.started.get(step, time.perf_counter())
+            report = mat.metadata.get("validation_report")
+            if report is not None:
+                self.validation_reports.append(str(report.value))
             rows = mat.metadata.get("dagster/row_count")
             rows_text = f"{rows.value:>7,} rows".replace(",", " ") if rows else ""
             partition = f"[{mat.partition}]" if mat.partition else ""
@@ -142,6 +146,8 @@ def run_build(
         print(f"Build failed after {elapsed:.1f} s:", file=sys.stderr)
         for failure in handler.failures:
             print(f"  {failure}", file=sys.stderr)
+        for report in handler.validation_reports[-1:]:
+            print(f"Every rule and failing row: {report}", file=sys.stderr)
         return 1
     print(f"Built {', '.join(years)} in {elapsed:.1f} s.")
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -257,7 +258,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_a_killed_run_rerun_gives_the_outputs_of_a_clean_run(env, tmp_path):
     other = Env(tmp_path / "copy")
-    shutil.copytree(env.root, other.root)
+    shutil.copytree(env.root, other.root, symlinks=True)
     for e in (env, other):
         correction(e, "rattelse_2.csv", 100, "2025-03-01 10:00:00", "8800002")
     clean = env.run_build()
@@ -368,3 +369,63 @@ def test_daemon_sensor_publishes_a_new_version_when_a_late_report_arrives(env):
             except subprocess.TimeoutExpired:
                 proc.kill()
         log.close()
+
+
+def assert_one_complete_version(year_folder: Path) -> str:
+    """build/<year>/ shows exactly one complete version: `current` names a version whose
+    manifest lists every file it holds with its SHA-256, and every published name in
+    build/<year>/ reads that version."""
+    current = year_folder / "current"
+    version = os.readlink(current)
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    assert Path(version).name == manifest["version"]
+    for output in manifest["outputs"]:
+        data = (current / output["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]
+    for name in ("rapport.html", "rapport.pdf", "manifest.json", "figures.csv", "tables"):
+        assert (year_folder / name).resolve() == (current / name).resolve()
+    assert not list(year_folder.glob("*.tmp"))
+    return manifest["version"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("point", "action"),
+    [
+        ("ingest", "kill"),
+        ("tables", "kill"),
+        ("render", "kill"),
+        ("switch", "kill"),
+        ("render", "full"),
+    ],
+)
+def test_a_killed_or_failing_build_leaves_one_complete_version(env, tmp_path, point, action):
+    """Killed at ingest, tables, render or the switch, or failing on a full disk while the
+    version is written: build/2024/ is the published version as it was, whole; a full disk
+    is reported as such; the next run publishes."""
+    other = Env(tmp_path / "copy")
+    shutil.copytree(env.root, other.root, symlinks=True)
+    before = assert_one_complete_version(other.build / "2024")
+    correction(other, "rattelse_kill.csv", 7, "2025-03-03 10:00:00", "8800007")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.kill_hook", point, action, *other.build_cmd()[3:]],
+        env=other.env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if action == "kill":
+        assert result.returncode == -signal.SIGKILL, result.stdout + result.stderr
+    else:
+        assert result.returncode == 1
+        assert "No space left on device" in result.stdout + result.stderr
+        assert "no transaction is active" not in result.stdout + result.stderr
+    assert assert_one_complete_version(other.build / "2024") == before
+    if point in ("ingest", "tables", "render") and action == "kill":
+        return  # the next run after a kill: test_a_killed_run_rerun_gives_the_outputs_…
+    rerun = other.run_build()
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    after = assert_one_complete_version(other.build / "2024")
+    assert after == f"v{int(before[1:]) + 1}"
+    assert not list((other.build / "2024" / "versions").glob(".staging-*"))
