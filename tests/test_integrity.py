@@ -5,12 +5,12 @@ followed; conflicts between reports follow one rule whatever the order."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -57,7 +57,7 @@ def build_in_batches(folder: Path, order: list[str], cuts: list[int]) -> duckdb.
 
     con = duckdb.connect()
     bounds = [0, *sorted(set(cuts)), len(order)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         for name in order[start:end]:
             shutil.copy(CORPUS / name, folder / name)
         if end < len(order):
@@ -302,7 +302,8 @@ def test_a_withdrawn_file_or_report_stops_blocking(tmp_path):
     assert con.execute("SELECT count(*) FROM staged.submissions").fetchall() == [(2,)]
     assert (
         con.execute(
-            "SELECT count(*) FROM raw.return_cells WHERE source_file LIKE '%submitted_in_future.csv'"
+            "SELECT count(*) FROM raw.return_cells "
+            "WHERE source_file LIKE '%submitted_in_future.csv'"
         ).fetchall()[0][0]
         > 0
     )

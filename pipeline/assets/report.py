@@ -21,7 +21,8 @@ def publication(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
     to its trace), rapport.pdf (Typst), tabeller.xlsx, sparbarhet.html, the tables and
     figures.csv, lineage.parquet, andringar.json (what changed since the previous version)
     and manifest.json (inputs, code and package versions, outputs, each with its SHA-256);
-    build/‹year›/current links to the latest, switched in one step. Not run while validation's blocking check fails."""
+    build/‹year›/current links to the latest, switched in one step. Not run while
+    validation's blocking check fails."""
     from pipeline.report.publish import publish  # plotnine and pandas: only when it runs
 
     year = partition_year(context)
