@@ -3,8 +3,9 @@ killed or failing build leaves behind: ``python -m tests.kill_hook <point> <acti
 
 Points: ingest (after the first export file), tables (the year's tables derived),
 render (when the report is sent to be rendered), switch (the new version written, before
-it is switched in). Actions: kill (SIGKILL, as a power cut or the OOM killer would) or
-full (the disk is full: OSError ENOSPC).
+it is switched in). Actions: kill (SIGKILL, as a power cut or the OOM killer would), full
+(the disk is full: OSError ENOSPC) or arrive=<file> (the file lands in the year's returns
+folder at that moment, as a late report can while a run is under way).
 """
 
 from __future__ import annotations
@@ -12,15 +13,23 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
 def fault(action: str) -> None:
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
+    if action.startswith("arrive="):
+        from pipeline.config import RAW_DIR
+
+        source = Path(action.removeprefix("arrive="))
+        shutil.copy(source, RAW_DIR / "returns" / "2024" / source.name)
+        return
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
@@ -56,6 +65,11 @@ def arm(point: str, action: str) -> None:
 
     if point == "ingest":
         after(ingest, "ingest_file", action)
+    elif point == "ingested":
+        after(ingest, "ingest_folder", action)
+        from pipeline.assets import returns
+
+        returns.ingest_folder = ingest.ingest_folder
     elif point == "tables":
         after(derive, "derive_year", action)
         from pipeline.assets import tables

@@ -312,3 +312,39 @@ def test_a_withdrawn_file_or_report_stops_blocking(tmp_path):
         encoding="utf-8",
     )
     assert any("'not_there.csv' is not a file of 2024/" in m for m in run(listing))
+
+
+def test_a_blocked_derivation_is_never_taken_for_the_published_year(warehouse, tmp_path):
+    """The warehouse holds 2024 as published; a later run that changed 2024's staged data
+    and was blocked is told apart: 2025 (which compares with 2024) is blocked with the
+    reason, and the trace says it shows an unpublished derivation."""
+    import io
+
+    from pipeline.db import connect
+    from pipeline.freshness import unpublished_derivation
+    from pipeline.trace.cli import published_value, trace
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(warehouse.file, copy)
+    con = connect(copy)
+    assert unpublished_derivation(con, 2024) is None
+    assert not any("compares with 2024" in m for m in blocking_errors(con, 2025))
+    out = io.StringIO()
+    assert trace(con, 2024, "tabell1.all.antal", out=out)
+    assert "matches the published value" in out.getvalue()
+    # A blocked run left 2024 with one report fewer than its published version.
+    con.execute(
+        "DELETE FROM staged.respondents WHERE bidragsar = 2024 AND kommunkod = "
+        "(SELECT min(kommunkod) FROM staged.respondents WHERE bidragsar = 2024)"
+    )
+    reason = unpublished_derivation(con, 2024)
+    assert reason is not None and "was not published" in reason
+    assert any(
+        m.startswith("2025 compares with 2024, but the warehouse holds a derivation of 2024")
+        for m in blocking_errors(con, 2025)
+    )
+    out = io.StringIO()
+    assert not trace(con, 2024, "tabell1.all.antal", out=out)
+    text = out.getvalue()
+    assert "NOT PUBLISHED" in text and "matches the published value" not in text
+    assert f"the published value is {published_value(2024, 'tabell1.all.antal')}" in text

@@ -429,3 +429,42 @@ def test_a_killed_or_failing_build_leaves_one_complete_version(env, tmp_path, po
     after = assert_one_complete_version(other.build / "2024")
     assert after == f"v{int(before[1:]) + 1}"
     assert not list((other.build / "2024" / "versions").glob(".staging-*"))
+
+
+@pytest.mark.slow
+def test_a_report_that_lands_during_a_run_is_published_by_the_next(env, tmp_path):
+    """The manifest records the exports as the run read them: a file that lands after the
+    ingest is not recorded as published, the year is not current, the next run takes it."""
+    other = Env(tmp_path / "copy")
+    shutil.copytree(env.root, other.root, symlinks=True)
+    late = tmp_path / "under_vagen.csv"
+    correction(other, late.name, 11, "2025-03-06 09:00:00", "8800011")
+    shutil.move(other.raw / "returns" / "2024" / late.name, late)
+    first = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.kill_hook",
+            "ingested",
+            f"arrive={late}",
+            *other.build_cmd(("2024",), "--force")[3:],
+        ],
+        env=other.env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (other.raw / "returns" / "2024" / late.name).exists(), first.stdout + first.stderr
+    version = assert_one_complete_version(other.build / "2024")
+    manifest = json.loads((other.build / "2024" / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(i["path"].endswith(late.name) for i in manifest["inputs"])
+    changes = other.changes(version)
+    assert not any(r["source_file"].endswith(late.name) for r in changes["reports"])
+    second = other.run_build()  # not "current": the landed file is new to it
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Grant year 2024: current" not in second.stdout
+    newer = assert_one_complete_version(other.build / "2024")
+    assert newer == f"v{int(version[1:]) + 1}"
+    assert any(r["source_file"].endswith(late.name) for r in other.changes(newer)["reports"])
