@@ -10,6 +10,13 @@ import jinja2
 from pipeline.validation.stages import blocking_errors
 
 TEMPLATES = Path(__file__).parent / "templates"
+# A report's status (staged.submissions.status) as the report's column "Aktuell" says it.
+STATUS_SV = {
+    "aktuell": "ja",
+    "ersatt": "nej, ersatt av en senare rapport",
+    "kopia": "nej, en kopia av en rapport som räknas",
+    "fel": "nej, kan inte räknas förrän felet rättats eller rapporten dragits tillbaka",
+}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, year: int) -> list[dict]:
@@ -22,12 +29,21 @@ def write_validation_report(con: duckdb.DuckDBPyConnection, year: int, path: Pat
     )
     failures = _rows(
         con,
-        """SELECT * FROM validated.failures WHERE bidragsar = $y
-                             ORDER BY severity, rule_id, source_file, source_row""",
+        """SELECT f.*, s.status FROM validated.failures AS f
+           LEFT JOIN staged.submissions AS s
+               ON s.bidragsar = f.bidragsar AND s.source_file = f.source_file
+               AND s.source_row = f.source_row
+           WHERE f.bidragsar = $y ORDER BY f.severity, f.rule_id, f.source_file, f.source_row""",
         year,
     )
     html = env.get_template("validering.html.j2").render(
         year=year,
+        STATUS=STATUS_SV,
+        withdrawals=_rows(
+            con,
+            "SELECT * FROM raw.withdrawals WHERE bidragsar = $y ORDER BY withdrawal_row",
+            year,
+        ),
         blocking=blocking_errors(con, year),
         warnings=sum(f["severity"] == "warning" for f in failures),
         files=_rows(
@@ -44,8 +60,9 @@ def write_validation_report(con: duckdb.DuckDBPyConnection, year: int, path: Pat
         failures=failures,
         quarantine=_rows(
             con,
-            "SELECT * FROM validated.quarantine WHERE bidragsar = $y "
-            "ORDER BY source_file, source_row",
+            "SELECT q.*, s.status FROM validated.quarantine AS q LEFT JOIN staged.submissions "
+            "AS s USING (bidragsar, submission_id) WHERE q.bidragsar = $y "
+            "ORDER BY q.source_file, q.source_row",
             year,
         ),
     )
