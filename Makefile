@@ -22,8 +22,11 @@ lint: env
 	$(PY) -m ruff check pipeline tests
 	$(PY) -m ruff format --check pipeline tests
 
+# The UI and the daemon (sensor, schedule, run queue) on the instance the build uses;
+# everything Dagster writes goes under build/dagster/.
 dev: env
-	DAGSTER_HOME=$(CURDIR) .venv/bin/dagster dev
+	@mkdir -p build/dagster && ln -sfn ../../dagster.yaml build/dagster/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/build/dagster .venv/bin/dagster dev
 
 env: .venv/.synced
 

@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
@@ -20,9 +21,23 @@ from pipeline.config import ROOT
 from pipeline.partitions import grant_years
 
 
+DAGSTER_HOME = ROOT / "build" / "dagster"
+
+
+def instance_home() -> Path:
+    """DAGSTER_HOME: build/dagster/ unless set, with the repository's dagster.yaml linked
+    into it, so that everything Dagster writes (`dagster dev` too) stays under build/."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DAGSTER_HOME)))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists() and not config.is_symlink():
+        config.symlink_to(ROOT / "dagster.yaml")
+    return home
+
+
 def use_project_instance() -> dg.DagsterInstance:
-    """The instance configured by dagster.yaml at the repository root."""
-    os.environ.setdefault("DAGSTER_HOME", str(ROOT))
+    """The instance configured by dagster.yaml (see instance_home)."""
+    instance_home()
     os.chdir(ROOT)  # dagster.yaml's storage paths are relative to the repository
     return dg.DagsterInstance.get()
 

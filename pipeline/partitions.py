@@ -6,10 +6,24 @@ import dagster as dg
 
 from pipeline.config import grant_years
 
-__all__ = ["grant_year_partitions", "grant_years", "partition_year"]
+__all__ = ["grant_year_partitions", "grant_years", "partition_year", "this_and_next_year"]
 
 grant_year_partitions = dg.StaticPartitionsDefinition(grant_years())
 
 
 def partition_year(context: dg.AssetExecutionContext) -> int:
     return int(context.partition_key)
+
+
+def next_year(year: str) -> str | None:
+    years = grant_years()
+    later = [y for y in years if int(y) == int(year) + 1]
+    return later[0] if later else None
+
+
+def this_and_next_year() -> dg.StaticPartitionMapping:
+    """Year N's data feed year N's tables and year N+1's (which compare with year N): a
+    change in year N leaves both stale in the UI."""
+    return dg.StaticPartitionMapping(
+        {y: [y, *([n] if (n := next_year(y)) else [])] for y in grant_years()}
+    )

@@ -1,13 +1,18 @@
-"""Scheduled and event-driven refresh: a sensor on raw/returns/<year>/ and a daily schedule.
+"""Scheduled and event-driven refresh: a sensor on raw/returns/YEAR/ and a daily schedule.
 
-The sensor keys on each file's SHA-256: a new file, or a corrected file under the same
-name, requests one run of that year's partition; a file seen before never does. Its cursor
-starts from the folder as it is when the sensor is first switched on (the initial build is
-`make report`). The schedule refreshes the open grant year every morning.
+The sensor keys on each entry's digest (pipeline.raw.provenance.entry_digest): a new file,
+or a corrected file under the same name, requests a run of that year's partition and of
+the next year's (whose report compares with it); a file seen before never does. Its
+cursor starts from the folders as they are when the sensor is first switched on (the
+initial build is `make report`). Runs queue one at a time (dagster.yaml), so the year
+runs before the year after it. A failed run is retried (run_retries in dagster.yaml);
+a year whose run still failed stays not current, and the schedule takes it up again.
+
+The schedule refreshes every grant year that is not current every morning, and skips
+current years without starting a run. Both are on by default under `make dev`.
 
 Settings: HALSOSAMTAL_REFRESH_CRON (default "0 6 * * *"), HALSOSAMTAL_REFRESH_TZ
-(default "Europe/Stockholm"), HALSOSAMTAL_OPEN_YEAR (default: the latest grant year),
-HALSOSAMTAL_SENSOR_SECONDS (default 30).
+(default "Europe/Stockholm"), HALSOSAMTAL_SENSOR_SECONDS (default 5).
 """
 
 from __future__ import annotations
@@ -18,18 +23,20 @@ import os
 
 import dagster as dg
 
-from pipeline.config import RAW_DIR
-from pipeline.freshness import current_version
-from pipeline.partitions import grant_years
-from pipeline.raw.ingest import export_files
-from pipeline.raw.provenance import sha256_of
+from pipeline.freshness import current_version, returns_entries
+from pipeline.partitions import grant_years, next_year
+from pipeline.raw.provenance import entry_digest, readable_name
 
 JOB = "grant_year_job"
 
 
 def folder_state(year: str) -> dict[str, str]:
-    """Every file of a year's returns folder with its SHA-256."""
-    return {p.name: sha256_of(p) for p in export_files(RAW_DIR / "returns" / year)}
+    """Every entry of a year's returns folder and its withdrawal list, with its digest."""
+    return {readable_name(p.name): entry_digest(p) for p in returns_entries(int(year))}
+
+
+def previous(now: dict[str, dict[str, str]], year: str) -> dict[str, str]:
+    return now.get(str(int(year) - 1), {})
 
 
 def state_key(state: dict[str, str]) -> str:
@@ -38,49 +45,61 @@ def state_key(state: dict[str, str]) -> str:
 
 @dg.sensor(
     job_name=JOB,
-    minimum_interval_seconds=int(os.environ.get("HALSOSAMTAL_SENSOR_SECONDS", "30")),
+    minimum_interval_seconds=int(os.environ.get("HALSOSAMTAL_SENSOR_SECONDS", "5")),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a run of a grant year when a file in raw/returns/<year>/ "
-    "is new or its content changed.",
+    description="Requests a run of a grant year, and of the year after it (whose report "
+    "compares with it), when a file in raw/returns/YEAR/ is new or its content changed.",
 )
 def returns_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     seen: dict[str, dict[str, str]] = json.loads(context.cursor) if context.cursor else {}
     now = {year: folder_state(year) for year in grant_years()}
-    requests = []
+    wanted: dict[str, list[str]] = {}  # year → files that make it stale
     if context.cursor is not None:
         for year, files in now.items():
             before = seen.get(year, {})
             arrived = sorted(f for f, sha in files.items() if before.get(f) != sha)
+            arrived += sorted(f"{f} (borttagen)" for f in before if f not in files)
             if arrived:
-                requests.append(
-                    dg.RunRequest(
-                        run_key=f"{year}:{state_key(files)}",
-                        partition_key=year,
-                        tags={
-                            "halsosamtal/trigger": "returns_sensor",
-                            "halsosamtal/files": ", ".join(arrived)[:200],
-                        },
-                    )
-                )
+                wanted.setdefault(year, []).extend(arrived)
+                if (later := next_year(year)) is not None:
+                    wanted.setdefault(later, []).extend(f"{year}/{f}" for f in arrived)
+    requests = [
+        dg.RunRequest(
+            run_key=f"{year}:{state_key({'year': now[year], 'before': previous(now, year)})}",
+            partition_key=year,
+            tags={
+                "halsosamtal/trigger": "returns_sensor",
+                "halsosamtal/files": ", ".join(files)[:200],
+            },
+        )
+        for year, files in sorted(wanted.items())
+    ]
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))
-
-
-def open_year() -> str:
-    return os.environ.get("HALSOSAMTAL_OPEN_YEAR") or grant_years()[-1]
 
 
 @dg.schedule(
     job_name=JOB,
     cron_schedule=os.environ.get("HALSOSAMTAL_REFRESH_CRON", "0 6 * * *"),
     execution_timezone=os.environ.get("HALSOSAMTAL_REFRESH_TZ", "Europe/Stockholm"),
-    description="Refreshes the open grant year every morning; skipped when the year is "
-    "current (its inputs and the code as its latest publication had them).",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every morning, refreshes each grant year that is not current (its inputs "
+    "or the code differ from its latest publication), oldest first; skips without a run "
+    "when every year is current.",
 )
-def daily_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-    year = open_year()
-    version = current_version(int(year))
-    if version is not None:
-        return dg.SkipReason(f"{year} is current ({version}): same inputs and code")
-    return dg.RunRequest(
-        run_key=None, partition_key=year, tags={"halsosamtal/trigger": "daily_refresh"}
+def daily_refresh(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
+    stale = [y for y in grant_years() if current_version(int(y)) is None]
+    if not stale:
+        return dg.SkipReason("every grant year is current: same inputs and code")
+    stamp = (
+        context.scheduled_execution_time.strftime("%Y-%m-%d")
+        if context.scheduled_execution_time
+        else ""
     )
+    return [
+        dg.RunRequest(
+            run_key=f"daily:{stamp}:{year}",
+            partition_key=year,
+            tags={"halsosamtal/trigger": "daily_refresh"},
+        )
+        for year in stale
+    ]

@@ -9,19 +9,39 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from pydantic import PrivateAttr
 
 from pipeline.config import warehouse_path
 from pipeline.db import connect
+from pipeline.lock import WriterLock
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file (``HALSOSAMTAL_WAREHOUSE`` moves it)."""
+    """The DuckDB warehouse file (``HALSOSAMTAL_WAREHOUSE`` moves it). A run holds the
+    warehouse's writer lock from start to end (pipeline/lock.py): a second writer, a CLI
+    build during a daemon run say, waits for it with a message naming the run."""
 
     path: str = ""
+    wait_seconds: int = 3600
+    _lock: WriterLock | None = PrivateAttr(default=None)
 
     @property
     def file(self) -> Path:
         return Path(self.path) if self.path else warehouse_path()
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run = context.dagster_run
+        if run is None:  # not in a run (a sensor, a test building the resource): no lock
+            return
+        partition = run.tags.get("dagster/partition")
+        who = f"Dagster run {run.run_id[:8]} ({run.job_name}{f' {partition}' if partition else ''})"
+        log = context.log.info if context.log else print
+        self._lock = WriterLock(self.file).acquire(who, self.wait_seconds, say=log)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

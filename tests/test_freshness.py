@@ -36,19 +36,23 @@ def test_a_freshly_built_year_is_current(private):
     )
 
 
-def test_the_daily_schedule_skips_a_current_year_and_runs_a_stale_one(private, monkeypatch):
+def test_the_daily_schedule_skips_current_years_and_runs_every_stale_one(private):
     import datetime as dt
 
     import dagster as dg
 
     from pipeline import refresh
 
-    monkeypatch.setenv("HALSOSAMTAL_OPEN_YEAR", "2024")
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 3, 3, 6, 0))
     skipped = refresh.daily_refresh(context)
-    assert isinstance(skipped, dg.SkipReason) and "2024 is current (v" in skipped.skip_message
+    assert isinstance(skipped, dg.SkipReason) and "every grant year is current" in (
+        skipped.skip_message
+    )
     (private[0] / "returns" / "2024" / "sen.csv").write_text("kommun\n", encoding="utf-8")
-    assert refresh.daily_refresh(context).partition_key == "2024"
+    requests = refresh.daily_refresh(context)
+    # 2024's inputs changed, and 2025's report compares with 2024: both, in order.
+    assert [r.partition_key for r in requests] == ["2024", "2025"]
+    assert refresh.daily_refresh.default_status == dg.DefaultScheduleStatus.RUNNING
 
 
 def test_a_changed_input_file_makes_its_year_and_the_next_stale(private):

@@ -21,6 +21,7 @@ import pypdf
 import pytest
 
 import pipeline.refresh as refresh
+from pipeline import freshness
 from pipeline.config import RAW_DIR, ROOT
 from pipeline.forms import load_form
 from pipeline.raw.exports import read_export
@@ -34,7 +35,7 @@ MAIN_2024 = "returns/2024/aterrapport_2024_export_2025-02-03.xlsx"
 def test_sensor_requests_one_run_per_new_or_changed_file(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
-    monkeypatch.setattr(refresh, "RAW_DIR", raw)
+    monkeypatch.setattr(freshness, "RAW_DIR", raw)
 
     def tick(cursor):
         with dg.build_sensor_context(cursor=cursor) as context:
@@ -46,23 +47,25 @@ def test_sensor_requests_one_run_per_new_or_changed_file(tmp_path, monkeypatch):
     late = raw / "returns" / "2024" / "sen.csv"
     shutil.copy(raw / "returns" / "2024" / "sena_aterrapporter_2025-02-12.csv", late)
     requests, cursor = tick(cursor)
+    # The year of the file, and the year after it, whose report compares with it.
     assert [(r.partition_key, r.tags["halsosamtal/files"]) for r in requests] == [
-        ("2024", "sen.csv")
+        ("2024", "sen.csv"),
+        ("2025", "2024/sen.csv"),
     ]
     requests, cursor = tick(cursor)
     assert requests == []  # the same file again: nothing
     late.write_bytes(late.read_bytes().replace(b"Vilhelmina", b"Vilhelmina ", 1))
     requests, cursor = tick(cursor)
-    assert [r.partition_key for r in requests] == ["2024"]  # same name, new content
-    assert len({r.run_key for r in requests}) == 1
+    assert [r.partition_key for r in requests] == ["2024", "2025"]  # same name, new content
+    assert len({r.run_key for r in requests}) == 2
+    assert refresh.returns_sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
-def test_daily_schedule_refreshes_the_open_year(monkeypatch, tmp_path):
-    monkeypatch.setenv("HALSOSAMTAL_OPEN_YEAR", "2024")
+def test_daily_schedule_refreshes_every_year_not_published(monkeypatch, tmp_path):
     monkeypatch.setenv("HALSOSAMTAL_BUILD", str(tmp_path))  # nothing published yet
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2025, 2, 3, 6, 0))
-    request = refresh.daily_refresh(context)
-    assert request.partition_key == "2024"
+    requests = refresh.daily_refresh(context)
+    assert [r.partition_key for r in requests] == ["2023", "2024", "2025"]
     assert refresh.daily_refresh.cron_schedule == "0 6 * * *"
     assert refresh.daily_refresh.execution_timezone == "Europe/Stockholm"
 

@@ -11,13 +11,13 @@ from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.raw.reference import ledger_file, load_ledger
 from pipeline.warehouse import Warehouse
 
-GROUP = "ledger"
+GROUP = "raw"
 LedgerCheck = Callable[[pl.DataFrame, dict[str, pl.DataFrame], int], dg.AssetCheckResult]
 
 
 def ledger_asset(kind: str, description: str, check: LedgerCheck, check_name: str):
-    """One partitioned asset per ledger file kind: raw/ledger/<year>/<kind>.csv →
-    ledger.<kind> in the warehouse, with its reconciliation check."""
+    """One partitioned asset per ledger file kind: raw/ledger/YEAR/KIND.csv → ledger.KIND
+    in the warehouse, with its reconciliation check."""
 
     @dg.asset(
         name=kind,
@@ -30,7 +30,16 @@ def ledger_asset(kind: str, description: str, check: LedgerCheck, check_name: st
             dg.AssetKey(["reference", "kontrolltal"]),
         ],
         description=description,
-        check_specs=[dg.AssetCheckSpec(check_name, asset=["ledger", kind], blocking=True)],
+        check_specs=[
+            dg.AssetCheckSpec(
+                check_name,
+                asset=["ledger", kind],
+                blocking=True,
+                partitions_def=grant_year_partitions,
+                description=f"The {kind} ledger of the grant year: every kommunkod known, one "
+                "row each, whole kronor, and its totals equal to the published control totals.",
+            )
+        ],
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         year = partition_year(context)

@@ -19,7 +19,7 @@ def rows(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Material
     """For every figure of the year, the exact source rows behind it: role (numerator,
     denominator, value), kommunkod, submission id, source file, its SHA-256 and row, the
     row's contribution and how contributions recompute the figure. Published with each
-    version as build/<year>/lineage.parquet for other tools."""
+    version as build/YEAR/lineage.parquet for other tools."""
     year = partition_year(context)
     with warehouse.connect() as con:
         lineage = derive_lineage(con, year)

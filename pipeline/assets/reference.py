@@ -32,7 +32,12 @@ def _source_metadata(df: pl.DataFrame) -> dict[str, dg.MetadataValue]:
     group_name=GROUP,
     key_prefix="reference",
     check_specs=[
-        dg.AssetCheckSpec("kommuner_complete", asset=["reference", "kommuner"], blocking=True)
+        dg.AssetCheckSpec(
+            "kommuner_complete",
+            asset=["reference", "kommuner"],
+            blocking=True,
+            description="All 290 municipalities, each code once, with a county that exists.",
+        )
     ],
 )
 def kommuner(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -52,7 +57,12 @@ def kommuner(warehouse: Warehouse) -> dg.MaterializeResult:
     group_name=GROUP,
     key_prefix="reference",
     check_specs=[
-        dg.AssetCheckSpec("regioner_complete", asset=["reference", "regioner"], blocking=True)
+        dg.AssetCheckSpec(
+            "regioner_complete",
+            asset=["reference", "regioner"],
+            blocking=True,
+            description="All 21 counties, each with a region name and a place in Bilaga 2's order.",
+        )
     ],
 )
 def regioner(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -67,7 +77,13 @@ def regioner(warehouse: Warehouse) -> dg.MaterializeResult:
     group_name=GROUP,
     key_prefix="reference",
     check_specs=[
-        dg.AssetCheckSpec("bidragsar_valid", asset=["reference", "bidragsar"], blocking=True)
+        dg.AssetCheckSpec(
+            "bidragsar_valid",
+            asset=["reference", "bidragsar"],
+            blocking=True,
+            description="Each grant year once, with an appropriation, a target population and "
+            "dates in order.",
+        )
     ],
 )
 def bidragsar(warehouse: Warehouse) -> dg.MaterializeResult:

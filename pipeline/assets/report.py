@@ -6,7 +6,7 @@ from pipeline.config import run_dir
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.warehouse import Warehouse
 
-GROUP = "report"
+GROUP = "publication"
 
 
 @dg.asset(

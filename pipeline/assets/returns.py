@@ -11,13 +11,13 @@ from pipeline.raw.ingest import ingest_folder
 from pipeline.sqlfiles import materialize_partition, sql_path
 from pipeline.warehouse import Warehouse
 
-GROUP = "returns"
+GROUP = "staged"
 KOMMUNER = dg.AssetKey(["reference", "kommuner"])
 
 
-@dg.asset(key_prefix="reference", group_name=GROUP, partitions_def=grant_year_partitions)
+@dg.asset(key_prefix="reference", group_name="raw", partitions_def=grant_year_partitions)
 def form(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """The year's return form as data (raw/forms/<year>/form.toml): questions, option codes
+    """The year's return form as data (raw/forms/YEAR/form.toml): questions, option codes
     and labels as printed, question types, skip logic, exclusive options and the export
     column of each answer."""
     year = partition_year(context)
@@ -33,9 +33,9 @@ def form(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Material
     )
 
 
-@dg.asset(key_prefix="raw", group_name=GROUP, partitions_def=grant_year_partitions, deps=[form])
+@dg.asset(key_prefix="raw", group_name="raw", partitions_def=grant_year_partitions, deps=[form])
 def return_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """Every export file under raw/returns/<year>/, loaded cell by cell into raw.return_cells
+    """Every export file under raw/returns/YEAR/, loaded cell by cell into raw.return_cells
     with its file, SHA-256 and row. Append-only: a file version seen before is skipped, a
     file that cannot be read as an export is recorded as rejected with its reason, and
     nothing already ingested is ever changed or deleted."""

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipeline.assets.returns import answers, staged_asset
-from pipeline.partitions import grant_year_partitions, partition_year
+from pipeline.partitions import grant_year_partitions, partition_year, this_and_next_year
 from pipeline.tables.derive import derive_year
 from pipeline.warehouse import Warehouse
 
@@ -28,11 +28,14 @@ respondents = staged_asset(
     key_prefix="tables",
     group_name=GROUP,
     partitions_def=grant_year_partitions,
-    deps=[respondents, dg.AssetKey(["ledger", "fordelningsnyckel"])],
+    deps=[
+        dg.AssetDep(respondents, partition_mapping=this_and_next_year()),
+        dg.AssetKey(["ledger", "fordelningsnyckel"]),
+    ],
 )
 def cells(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Every number of the year's follow-up, one row per figure: the tables defined in
-    sql/tables/<id>.toml derived by their SQL in DuckDB, with a stable figure id, row and
+    sql/tables/ID.toml derived by their SQL in DuckDB, with a stable figure id, row and
     column labels as printed, value, denominator and unit."""
     year = partition_year(context)
     with warehouse.connect() as con:

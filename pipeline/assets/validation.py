@@ -10,7 +10,7 @@ from pipeline.validation.run import Outcome
 from pipeline.validation.stages import blocking_errors, validate_submissions, validate_tables
 from pipeline.warehouse import Warehouse
 
-GROUP = "validation"
+GROUP = "validated"
 
 
 def listed_check(
@@ -69,8 +69,21 @@ def check_results(
         dg.AssetKey(["ledger", "fordelningsnyckel"]),
     ],
     check_specs=[
-        dg.AssetCheckSpec("submission_errors", asset=["validated", "submission_checks"]),
-        dg.AssetCheckSpec("submission_warnings", asset=["validated", "submission_checks"]),
+        dg.AssetCheckSpec(
+            "submission_errors",
+            asset=["validated", "submission_checks"],
+            partitions_def=grant_year_partitions,
+            description="No error-level rule broken by a report that counts or can never "
+            "count (an identity or time in error), and no rejected export file. Each failing "
+            "row is listed with its file, row, column, value and rule.",
+        ),
+        dg.AssetCheckSpec(
+            "submission_warnings",
+            asset=["validated", "submission_checks"],
+            partitions_def=grant_year_partitions,
+            description="Warning-level rules (late reports, implausible person counts, code "
+            "in free text): published in the report's quality section.",
+        ),
     ],
 )
 def submission_checks(
@@ -109,10 +122,17 @@ def submission_checks(
             "publishable",
             asset=["validated", "table_checks"],
             blocking=True,
-            description="No error-level failure on a current report or a table, and no "
-            "rejected export file.",
+            partitions_def=grant_year_partitions,
+            description="No error-level failure on a report or a table, no rejected export "
+            "file, and the previous year's data as published: while it fails, nothing is "
+            "published.",
         ),
-        dg.AssetCheckSpec("quality_warnings", asset=["validated", "table_checks"]),
+        dg.AssetCheckSpec(
+            "quality_warnings",
+            asset=["validated", "table_checks"],
+            partitions_def=grant_year_partitions,
+            description="Every warning of the year, from the reports and the tables.",
+        ),
     ],
 )
 def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
