@@ -20,7 +20,6 @@ from dagster._core.events import DagsterEventType
 from pipeline.config import ROOT
 from pipeline.partitions import grant_years
 
-
 DAGSTER_HOME = ROOT / "build" / "dagster"
 
 

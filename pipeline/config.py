@@ -42,6 +42,12 @@ def warehouse_path() -> Path:
     return _path("HALSOSAMTAL_WAREHOUSE", build_dir() / "warehouse.duckdb")
 
 
+def warehouse_wait_seconds() -> float:
+    """How long a run waits for another writer of the warehouse before it fails (and is
+    retried): ``HALSOSAMTAL_WAREHOUSE_WAIT``, default an hour."""
+    return float(os.environ.get("HALSOSAMTAL_WAREHOUSE_WAIT", "3600"))
+
+
 def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB")}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ import duckdb
 import polars as pl
 from pydantic import PrivateAttr
 
-from pipeline.config import warehouse_path
+from pipeline.config import warehouse_path, warehouse_wait_seconds
 from pipeline.db import connect
 from pipeline.lock import WriterLock
 
@@ -22,7 +23,6 @@ class Warehouse(dg.ConfigurableResource):
     build during a daemon run say, waits for it with a message naming the run."""
 
     path: str = ""
-    wait_seconds: int = 3600
     _lock: WriterLock | None = PrivateAttr(default=None)
 
     @property
@@ -35,8 +35,13 @@ class Warehouse(dg.ConfigurableResource):
             return
         partition = run.tags.get("dagster/partition")
         who = f"Dagster run {run.run_id[:8]} ({run.job_name}{f' {partition}' if partition else ''})"
-        log = context.log.info if context.log else print
-        self._lock = WriterLock(self.file).acquire(who, self.wait_seconds, say=log)
+
+        def log(message: str) -> None:  # in the run's log, and on the build's screen
+            print(message, file=sys.stderr, flush=True)
+            if context.log:
+                context.log.info(message)
+
+        self._lock = WriterLock(self.file).acquire(who, warehouse_wait_seconds(), say=log)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:

@@ -27,6 +27,7 @@ from pipeline.forms import load_form
 from pipeline.raw.exports import read_export
 
 MAIN_2024 = "returns/2024/aterrapport_2024_export_2025-02-03.xlsx"
+MAIN = {2023: "returns/2023/aterrapport_2023_export_2024-02-05.csv", 2024: MAIN_2024}
 
 
 # ---------------------------------------------------------------- sensor and schedule
@@ -122,13 +123,13 @@ class Env:
 
 
 def correction(
-    env: Env, name: str, persons_delta: int, submitted: str, sid: str
+    env: Env, name: str, persons_delta: int, submitted: str, sid: str, year: int = 2024
 ) -> tuple[str, tuple[str, str], str]:
-    """A correction from the first municipality in the main export that left a target
-    group unticked: its row, with more persons reached and that target group ticked.
+    """A correction from the first municipality in the year's main export that left a
+    target group unticked: its row, with more persons reached and that target group ticked.
     Returns the municipality's name, its county code and the option ticked."""
-    form = load_form(2024)
-    export = read_export(RAW_DIR / MAIN_2024, form)
+    form = load_form(year)
+    export = read_export(RAW_DIR / MAIN[year], form)
     persons = export.header.index(form.question("antal_personer").column)
     question = form.question("malgrupper")
     columns = {o.code: export.header.index(question.option_column(o)) for o in question.options}
@@ -142,7 +143,7 @@ def correction(
     row[0], row[1] = sid, submitted
     row[persons] = str(int(row[persons]) + persons_delta)
     row[columns[option]] = "1"
-    path = env.raw / "returns" / "2024" / name
+    path = env.raw / "returns" / str(year) / name
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow(export.header)
@@ -305,73 +306,119 @@ def test_the_2025_configuration_builds_with_2024_beside_it(warehouse, build_root
 
 # ---------------------------------------------------------------- the real daemon
 
+REPOSITORY = {"repositoryName": "__repository__", "repositoryLocationName": "pipeline.definitions"}
+RUNS = """{ runsOrError { ... on Runs { results { runId status
+    tags { key value } } } } }"""
+
+
+def runs(dagster) -> list[dict]:
+    return dagster.graphql(RUNS)["data"]["runsOrError"]["results"]
+
+
+def versions_of(env: Env, year: str) -> list[str]:
+    return sorted(p.name for p in (env.build / year / "versions").glob("v*"))
+
 
 @pytest.mark.slow
-def test_daemon_sensor_publishes_a_new_version_when_a_late_report_arrives(env):
-    from tests.test_webserver import free_port, graphql, wait_for_assets
+def test_the_daemon_publishes_two_years_and_the_years_after_retries_and_backfills(env, tmp_path):
+    """Under the webserver and the daemon with the project's dagster.yaml: late reports
+    for 2023 and 2024 dropped in one sensor interval while another writer holds the
+    warehouse; the first run fails on it and is retried; 2023, 2024 and the years after
+    each (2024, 2025) publish new versions with the right change lists, one run at a time.
+    Then a backfill of every year completes while a CLI build runs beside it."""
+    from pipeline.devserver import Dagster, instance_yaml, wait_until
+    from pipeline.lock import WriterLock
 
-    port = free_port()
-    bin_dir = Path(sys.executable).parent
-    reset = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
-    log = (env.root / "daemon.log").open("w")
-    web = subprocess.Popen(
-        [
-            str(bin_dir / "dagster-webserver"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-m",
-            "pipeline.definitions",
-        ],
-        cwd=ROOT,
-        env=env.env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=reset,
-    )
-    daemon = subprocess.Popen(
-        [str(bin_dir / "dagster-daemon"), "run", "-m", "pipeline.definitions"],
-        cwd=ROOT,
-        env=env.env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=reset,
-    )
-    try:
-        wait_for_assets(port, web)
-        before = env.versions()
-        # Let the sensor take its baseline, then drop a late report into the folder.
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            ticks = graphql(
-                port,
-                """{ sensorOrError(sensorSelector: {repositoryName:
-                "__repository__", repositoryLocationName: "pipeline.definitions",
-                sensorName: "returns_sensor"}) { ... on Sensor { sensorState { ticks(limit: 1)
-                { status } } } } }""",
+    other = Env(tmp_path / "daemon")
+    shutil.copytree(env.root, other.root, symlinks=True)
+    assert other.run_build(("2025",)).returncode == 0
+    before = {y: versions_of(other, y) for y in ("2023", "2024", "2025")}
+    home = other.root / "dagster_home"
+    instance_yaml(home)
+    settings = {
+        **other.env(),
+        "DAGSTER_HOME": str(home),
+        "HALSOSAMTAL_SENSOR_SECONDS": "2",
+        "HALSOSAMTAL_WAREHOUSE_WAIT": "3",
+    }
+    with Dagster(settings, other.root / "dagster.log").start() as dagster:
+        dagster.wait_for_webserver()
+        tick = """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
+            ... on Sensor { sensorState { ticks(limit: 1) { status } } } } }"""
+        selector = {**REPOSITORY, "sensorName": "returns_sensor"}
+        wait_until(
+            lambda: dagster.graphql(tick, {"s": selector})["data"]["sensorOrError"]["sensorState"][
+                "ticks"
+            ],
+            120,
+            "the sensor's first tick",
+        )
+        lock = WriterLock(other.build / "warehouse.duckdb").acquire("the test, another writer")
+        try:
+            correction(other, "sen_2023.csv", 5, "2024-02-20 09:00:00", "8802023", year=2023)
+            correction(other, "sen_2024.csv", 9, "2025-03-05 08:00:00", "8802024", year=2024)
+            wait_until(
+                lambda: any(r["status"] == "FAILURE" for r in runs(dagster)),
+                180,
+                "a run to fail on the busy warehouse",
             )
-            state = ticks.get("data", {}).get("sensorOrError", {}).get("sensorState") or {}
-            if state.get("ticks"):
-                break
-            time.sleep(1)
-        correction(env, "sen_rattelse.csv", 7, "2025-03-05 08:00:00", "8800003")
-        deadline = time.monotonic() + 420
-        while env.versions() == before and time.monotonic() < deadline:
-            time.sleep(2)
-        new = [v for v in env.versions() if v not in before]
-        assert new, (env.root / "daemon.log").read_text()[-3000:]
-        changes = env.changes(new[0])
-        assert any(r["source_file"].endswith("sen_rattelse.csv") for r in changes["reports"])
-    finally:
-        for proc in (daemon, web):
-            proc.send_signal(signal.SIGINT)
-        for proc in (daemon, web):
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
+        finally:
+            lock.release()
+
+        def published() -> bool:
+            return all(versions_of(other, y) != before[y] for y in before) and all(
+                r["status"] in ("SUCCESS", "FAILURE", "CANCELED") for r in runs(dagster)
+            )
+
+        wait_until(published, 420, "new versions of 2023, 2024 and 2025", poll=2)
+        for year, name in (("2023", "sen_2023.csv"), ("2024", "sen_2024.csv")):
+            new = versions_of(other, year)[-1]
+            path = other.build / year / "versions" / new / "andringar.json"
+            changes = json.loads(path.read_text(encoding="utf-8"))
+            assert any(r["source_file"].endswith(name) for r in changes["reports"]), year
+            assert changes["figures"], year
+        # 2025 compares with 2024: its new version was made from 2024 with the late report.
+        new_2025 = versions_of(other, "2025")[-1]
+        manifest = json.loads(
+            (other.build / "2025" / "versions" / new_2025 / "manifest.json").read_text("utf-8")
+        )
+        assert manifest["previous_version"] == before["2025"][-1]
+        assert any(i["path"].endswith("2024/sen_2024.csv") for i in manifest["inputs"])
+        tags = [{t["key"]: t["value"] for t in r["tags"]} for r in runs(dagster)]
+        assert any("dagster/parent_run_id" in t for t in tags), "the failed run was retried"
+        assert "Could not set lock" not in (other.root / "dagster.log").read_text()
+
+        # A backfill of every year, and a CLI build of 2024 started beside it.
+        launch = """mutation($p: LaunchBackfillParams!) {
+            launchPartitionBackfill(backfillParams: $p)
+            { __typename ... on LaunchBackfillSuccess { backfillId }
+              ... on PythonError { message } } }"""
+        params = {
+            "selector": {
+                "repositorySelector": REPOSITORY,
+                "partitionSetName": "grant_year_job_partition_set",
+            },
+            "allPartitions": True,
+        }
+        answer = dagster.graphql(launch, {"p": params})["data"]["launchPartitionBackfill"]
+        assert answer["__typename"] == "LaunchBackfillSuccess", answer
+        cli = other.run_build(("2024",), "--force")
+        assert cli.returncode == 0, cli.stdout + cli.stderr
+        status = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
+            ... on PartitionBackfill { status } } }"""
+
+        def backfill_done() -> str | None:
+            state = dagster.graphql(status, {"id": answer["backfillId"]})["data"][
+                "partitionBackfillOrError"
+            ]["status"]
+            return state if state.startswith("COMPLETED") or state == "FAILED" else None
+
+        assert wait_until(backfill_done, 300, "the backfill", poll=2) in (
+            "COMPLETED",
+            "COMPLETED_SUCCESS",
+        )
+        for year in before:
+            assert_one_complete_version(other.build / year)
 
 
 def assert_one_complete_version(year_folder: Path) -> str:
