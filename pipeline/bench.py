@@ -89,6 +89,33 @@ def measure(name: str, repeats: int, prepare, cmd: list[str], ws: Workspace) -> 
     return {"seconds": summary(times), "peak_mb": round(max(memory), 1)}
 
 
+def daemon_latency(ws: Workspace, repeats: int, add_late_report) -> dict:
+    """A late report through the Dagster daemon at default settings (dagster.yaml, the
+    sensor's default interval): seconds from the file landing to its year's new version
+    switched in."""
+    from pipeline.devserver import Dagster, instance_yaml, wait_until
+
+    home = ws.root / "daemon_home"
+    instance_yaml(home)
+    env = {**ws.env(), "DAGSTER_HOME": str(home)}
+    env.pop("HALSOSAMTAL_SENSOR_SECONDS", None)
+    current = ws.build / "2024" / "current"
+    times = []
+    with Dagster(env, ws.root / "daemon.log").start(webserver=False):
+        time.sleep(20)  # the daemon up and the sensor's baseline taken
+        for _ in range(repeats):
+            before = os.readlink(current)
+            start = time.perf_counter()
+            add_late_report()
+            wait_until(
+                lambda old=before: os.readlink(current) != old, 300, "a new version", poll=0.1
+            )
+            times.append(time.perf_counter() - start)
+            time.sleep(3)  # the run finished and the sensor has seen the file
+    print(f"  {'late report through the daemon':<38} {statistics.median(times):7.2f} s", flush=True)
+    return {"seconds": summary(times)}
+
+
 def bare_script(step: str = "all") -> list[str]:
     return [PY, "-m", "pipeline.bench_bare", step]
 
@@ -121,6 +148,7 @@ def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict
         results["late_report_refresh"] = measure(
             "refresh after one late report", repeats, add_late_report, refresh, ws
         )
+        results["daemon_refresh"] = daemon_latency(ws, repeats, add_late_report)
         print("Bare work (no Dagster, one process, same steps)")
         bare = []
         for _ in range(repeats):
