@@ -9,6 +9,7 @@ decided here: every row of a readable file is kept and judged later.
 from __future__ import annotations
 
 import csv
+import difflib
 import html
 import io
 import re
@@ -126,7 +127,7 @@ def read_export(
         fmt = "csv"
     else:
         raise ExportRejected(path, f"unknown file type {suffix!r}; exports are .csv or .xlsx")
-    _check_header(path, header, form, other_forms or {})
+    check_header(path, header, form, other_forms or {})
     if table.is_empty():
         raise ExportRejected(path, "the file has a header but no return reports")
     return ExportRead(path, sha256_bytes(data), fmt, encoding, delimiter, header, table, formulas)
@@ -378,7 +379,11 @@ def clean_header(text: str) -> str:
     return " ".join(text.replace("\ufeff", "").split())
 
 
-def _check_header(path: Path, header: list[str], form: Form, other_forms: dict[int, Form]) -> None:
+def check_header(path: Path, header: list[str], form: Form, other_forms: dict[int, Form]) -> None:
+    """The export's columns and the year's form must agree exactly, or the file is rejected
+    naming every column missing on either side with its closest match: a form edited after
+    the file was first loaded is checked again at every build (pipeline/raw/ingest.py), so
+    a typo can never turn answers into silent zeros."""
     expected = form.header()
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
@@ -398,11 +403,20 @@ def _check_header(path: Path, header: list[str], form: Form, other_forms: dict[i
     if missing:
         parts.append(
             f"{len(missing)} column(s) of the {form.year} form are missing: "
-            + "; ".join(repr(m) for m in missing[:5])
+            + "; ".join(_with_match(m, extra) for m in missing)
         )
     if extra:
         parts.append(
             f"{len(extra)} column(s) are not in the {form.year} form: "
-            + "; ".join(repr(e) for e in extra[:5])
+            + "; ".join(_with_match(e, missing) for e in extra)
         )
+    parts.append(
+        f"correct raw/forms/{form.year}/form.toml (or `python -m pipeline draft-form "
+        f"{form.year}`) if the export is right"
+    )
     raise ExportRejected(path, ". ".join(parts))
+
+
+def _with_match(column: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(column, candidates, n=1, cutoff=0.6)
+    return f"{column!r} (did you mean {close[0]!r}?)" if close else repr(column)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import stat
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ import polars as pl
 
 from pipeline.db import execute, fetch_one, replace_rows, transaction
 from pipeline.forms import Form
-from pipeline.raw.exports import ExportRejected, read_export
+from pipeline.raw.exports import ExportRejected, check_header, read_export
 from pipeline.raw.provenance import display_path, entry_digest, sha256_bytes
 
 DDL = """
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS raw.withdrawals (
     bidragsar INTEGER, source_file VARCHAR, source_row INTEGER, reason VARCHAR,
     withdrawn_by VARCHAR, withdrawn_on VARCHAR, withdrawal_row INTEGER);
 ALTER TABLE raw.return_cells ADD COLUMN IF NOT EXISTS is_formula BOOLEAN;
+ALTER TABLE raw.export_files ADD COLUMN IF NOT EXISTS header VARCHAR;
 ALTER TABLE raw.export_folder_state ADD COLUMN IF NOT EXISTS source_sha256 VARCHAR;
 """
 FOLDER_STATE = {
@@ -161,20 +163,30 @@ def ingest_file(
     sha = sha256_bytes(data)  # of the very bytes that are parsed
     seen = fetch_one(
         con,
-        "SELECT status, rows, reason FROM raw.export_files WHERE bidragsar = ? "
-        "AND source_file = ? AND source_sha256 = ?",
+        "SELECT status, rows, reason, header FROM raw.export_files WHERE bidragsar = ? "
+        "AND source_file = ? AND source_sha256 = ? ORDER BY status = 'loaded' DESC LIMIT 1",
         [form.year, name, sha],
     )
-    if seen:
-        status = "rejected" if seen[0] == "rejected" else "skipped"
-        return FileOutcome(name, status, seen[1] or 0, seen[2] or "", sha)
+    if seen and seen[0] == "loaded":
+        # The form may have changed since the file was loaded: its columns are checked
+        # against the form as it is now, at every build.
+        try:
+            header = json.loads(seen[3]) if seen[3] else read_export(path, form, {}, data).header
+            check_header(path, header, form, other_forms)
+        except ExportRejected as e:
+            return FileOutcome(name, "rejected", 0, e.reason, sha)
+        return FileOutcome(name, "skipped", seen[1] or 0, "", sha)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         export = read_export(path, form, other_forms, data)
-    except ExportRejected as e:
+    except ExportRejected as e:  # read again at every build: the form may be corrected
+        if seen is not None:
+            return FileOutcome(name, "rejected", 0, e.reason, sha)
         execute(
             con,
-            "INSERT INTO raw.export_files VALUES (?, ?, ?, 'rejected', ?, NULL, NULL, NULL, 0, ?)",
+            "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
+            "? AS source_sha256, 'rejected' AS status, ? AS reason, 0 AS rows, "
+            "?::TIMESTAMP AS ingested_at",
             [form.year, name, sha, e.reason, now],
         )
         return FileOutcome(name, "rejected", 0, e.reason, sha)
@@ -197,7 +209,9 @@ def ingest_file(
         store_formulas(con, form.year, name, sha, export.formulas, now)
         execute(
             con,
-            "INSERT INTO raw.export_files VALUES (?, ?, ?, 'loaded', NULL, ?, ?, ?, ?, ?)",
+            "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
+            "? AS source_sha256, 'loaded' AS status, ? AS format, ? AS encoding, "
+            "? AS delimiter, ? AS rows, ?::TIMESTAMP AS ingested_at, ? AS header",
             [
                 form.year,
                 name,
@@ -207,6 +221,7 @@ def ingest_file(
                 export.delimiter,
                 export.row_count,
                 now,
+                json.dumps(export.header, ensure_ascii=False),
             ],
         )
     return FileOutcome(name, "loaded", export.row_count, "", sha)

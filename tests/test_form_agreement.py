@@ -1,0 +1,72 @@
+"""The form and the export must agree, or the file is rejected naming every column that
+differs with its closest match, also when the form is edited after the export was first
+loaded (the analyst's usual round: build, look, fix the form, build again): a one-character
+difference can never turn answers into silent zeros (issue 20)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import RAW_DIR
+from pipeline.forms import load_form
+from pipeline.raw.ingest import ingest_folder
+from pipeline.validation.stages import blocking_errors
+from tests.staging_helpers import stage_and_validate
+
+CORPUS = Path(__file__).parent / "corpus" / "files"
+
+
+def edited_form(tmp_path: Path, old: str, new: str):
+    """The 2024 form with one text edited, as an analyst's typo would."""
+    raw = tmp_path / "raw"
+    (raw / "forms" / "2024").mkdir(parents=True)
+    text = (RAW_DIR / "forms" / "2024" / "form.toml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (raw / "forms" / "2024" / "form.toml").write_text(text.replace(old, new), encoding="utf-8")
+    return load_form(2024, raw)
+
+
+def test_a_form_edited_after_the_export_was_loaded_rejects_it_with_the_closest_match(tmp_path):
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    shutil.copy(CORPUS / "good.csv", folder)
+    con = duckdb.connect()
+    stage_and_validate(con, 2024, folder)  # loaded under the real form
+    assert blocking_errors(con, 2024) == []
+    typo = edited_form(
+        tmp_path, 'label = "Pensionärsföreningar"', 'label = "Pensionärsföreningr"'
+    )
+    outcome = ingest_folder(con, folder, typo, {})[0]
+    assert outcome.status == "rejected"
+    column = "13. Vart har kommunen i huvudsak hänvisat eller lotsat de äldre?: "
+    assert (
+        f"1 column(s) of the 2024 form are missing: '{column}Pensionärsföreningr' "
+        f"(did you mean '{column}Pensionärsföreningar'?)"
+    ) in outcome.reason
+    assert f"1 column(s) are not in the 2024 form: '{column}Pensionärsföreningar'" in (
+        outcome.reason
+    )
+    state = con.execute(
+        "SELECT status FROM raw.export_folder_state WHERE source_file LIKE '%good.csv'"
+    ).fetchall()
+    assert state == [("rejected",)]  # so it blocks publication and is not staged
+    # The form corrected again: the same file loads, nothing was lost meanwhile.
+    assert ingest_folder(con, folder, load_form(2024), {})[0].status == "skipped"
+
+
+def test_a_form_wrong_from_the_start_stops_rejecting_once_corrected(tmp_path):
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    shutil.copy(CORPUS / "good.csv", folder)
+    con = duckdb.connect()
+    typo = edited_form(
+        tmp_path,
+        'header = "Vart har kommunen i huvudsak hänvisat eller lotsat de äldre?"',
+        'header = "Vart har kommunen hänvisat eller lotsat de äldre?"',
+    )
+    outcome = ingest_folder(con, folder, typo, {})[0]
+    assert outcome.status == "rejected" and "did you mean" in outcome.reason
+    assert ingest_folder(con, folder, load_form(2024), {})[0].status == "loaded"
