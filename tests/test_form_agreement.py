@@ -36,9 +36,7 @@ def test_a_form_edited_after_the_export_was_loaded_rejects_it_with_the_closest_m
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)  # loaded under the real form
     assert blocking_errors(con, 2024) == []
-    typo = edited_form(
-        tmp_path, 'label = "Pensionärsföreningar"', 'label = "Pensionärsföreningr"'
-    )
+    typo = edited_form(tmp_path, 'label = "Pensionärsföreningar"', 'label = "Pensionärsföreningr"')
     outcome = ingest_folder(con, folder, typo, {})[0]
     assert outcome.status == "rejected"
     column = "13. Vart har kommunen i huvudsak hänvisat eller lotsat de äldre?: "

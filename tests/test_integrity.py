@@ -67,7 +67,7 @@ def build_in_batches(folder: Path, order: list[str], cuts: list[int]) -> duckdb.
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     order=st.permutations(COLLIDING),

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,18 +28,27 @@ def postgres(tmp_path):
     """A PostgreSQL cluster of the test's own on a free local port (as the postgres
     user: the server refuses to run as root)."""
     bin_dir = PG_BIN[-1]
-    data = tmp_path / "pg"
-    data.mkdir()
-    shutil.chown(data, "postgres")
+    # Not under pytest's folder, which only root may enter: the server runs as postgres.
+    data = Path(tempfile.mkdtemp(prefix="halsosamtal-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres")
     port = free_port()
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     def pg(*cmd: str) -> None:
-        subprocess.run([*as_postgres, *cmd], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [*as_postgres, *cmd],
+            check=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
 
     pg(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "dagster")
     options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1"
-    pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start")
+    log = data / "server.log"  # the server's output: not our pipes, which it would hold open
+    pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start")
     try:
         pg(
             str(bin_dir / "createdb"),
@@ -53,6 +63,7 @@ def postgres(tmp_path):
         yield {"host": "127.0.0.1", "port": port, "bin": bin_dir}
     finally:
         pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.mark.slow
