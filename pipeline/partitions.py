@@ -6,11 +6,11 @@ import warnings
 
 import dagster as dg
 
+from pipeline.config import grant_years
+
 # Check results per grant year (a check spec with the year's partitions) are a preview
 # feature of Dagster 1.13; they are what makes an asset's page show each year's result.
 warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec")
-
-from pipeline.config import grant_years
 
 __all__ = ["grant_year_partitions", "grant_years", "partition_year", "this_and_next_year"]
 
