@@ -137,12 +137,13 @@ def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict
             from tests.test_refresh import Env, correction  # a realistic correction file
 
             e = Env(ws.root)
+            n = next(counter)  # each its own submission time: two at once would be a tie
             correction(
                 e,
-                f"sen_{next(counter)}.csv",
+                f"sen_{n}.csv",
                 1,
-                "2025-03-01 10:00:00",
-                str(8_900_000 + next(counter)),
+                f"2025-03-01 {10 + n // 60:02d}:{n % 60:02d}:00",
+                str(8_900_000 + n),
             )
 
         results["late_report_refresh"] = measure(

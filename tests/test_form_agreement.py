@@ -68,3 +68,24 @@ def test_a_form_wrong_from_the_start_stops_rejecting_once_corrected(tmp_path):
     outcome = ingest_folder(con, folder, typo, {})[0]
     assert outcome.status == "rejected" and "did you mean" in outcome.reason
     assert ingest_folder(con, folder, load_form(2024), {})[0].status == "loaded"
+
+
+def test_messages_name_questions_by_the_years_own_number_and_header(tmp_path):
+    """A question renumbered in the year's form is named so in every message."""
+    from pipeline.validation.stages import validate_submissions
+
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    for name in ("good.csv", "persons_implausible.csv"):
+        shutil.copy(CORPUS / name, folder)
+    con = duckdb.connect()
+    stage_and_validate(con, 2024, folder)
+    con.execute(
+        "UPDATE reference.form_questions SET number = '6', header = 'Antal personer som nåtts' "
+        "WHERE bidragsar = 2024 AND question_id = 'antal_personer'"
+    )
+    validate_submissions(con, 2024)
+    (message,) = con.execute(
+        "SELECT message FROM validated.failures WHERE rule_id = 'personer_rimligt'"
+    ).fetchone()
+    assert "6. Antal personer som nåtts = 250000; 2 × målgruppen = 27886" in message

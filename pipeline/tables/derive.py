@@ -196,7 +196,11 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     create_macros(con)
     available = years_with_data(con)
     if year not in available:
-        raise ValueError(f"no staged return reports for {year}")
+        raise ValueError(
+            f"{year} has no return report that counts: every export file in "
+            f"raw/returns/{year}/ was rejected or withdrawn, every report is in quarantine, "
+            "or the folder is empty. The lines above and the run's validation report say why"
+        )
     columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
     execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
     try:

@@ -56,11 +56,13 @@ def gx_context() -> Any:
     return gx, asset.add_batch_definition_whole_dataframe("whole")
 
 
-def _describe(row: dict[str, Any], rule: Rule) -> tuple[str, str, str]:
-    """The column, value and message of one failing row, in words."""
+def _describe(row: dict[str, Any], rule: Rule, form_labels: dict[str, str]) -> tuple[str, str, str]:
+    """The column, value and message of one failing row, in words (the year's form names
+    its questions; the rule's own labels name the rest)."""
     columns = [c for c in rule.columns if c in row]
-    column = "; ".join(rule.labels.get(c, c) for c in columns)
-    value = "; ".join(f"{rule.labels.get(c, c)} = {row[c]}" for c in columns)
+    labels = {**rule.labels, **{c: form_labels[c] for c in rule.labels if c in form_labels}}
+    column = "; ".join(labels.get(c, c) for c in columns)
+    value = "; ".join(f"{labels.get(c, c)} = {row[c]}" for c in columns)
     where = ", ".join(
         p
         for p in (
@@ -83,7 +85,13 @@ def _describe(row: dict[str, Any], rule: Rule) -> tuple[str, str, str]:
     return column, value, message
 
 
-def run_rules(frame: pl.DataFrame, rules: tuple[Rule, ...], year: int, stage: str) -> Outcome:
+def run_rules(
+    frame: pl.DataFrame,
+    rules: tuple[Rule, ...],
+    year: int,
+    stage: str,
+    form_labels: dict[str, str] | None = None,
+) -> Outcome:
     """Validate the frame with one suite holding every rule; collect each failing row."""
     gx, batch_definition = gx_context()
     keyed = frame.with_row_index("row_key")
@@ -128,7 +136,7 @@ def run_rules(frame: pl.DataFrame, rules: tuple[Rule, ...], year: int, stage: st
         )
         for key in failing:
             row = rows[key]
-            column, value, message = _describe(row, rule)
+            column, value, message = _describe(row, rule, form_labels or {})
             failures.append(
                 {
                     "bidragsar": year,

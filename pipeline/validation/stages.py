@@ -69,11 +69,27 @@ def quarantine(failures: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def form_labels(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, str]:
+    """How the year's form numbers and names each question ("6. Antal personer …" where
+    2026 inserted a question before it): messages use the year's own words."""
+    rows = con.execute(
+        "SELECT question_id, number, header FROM reference.form_questions WHERE bidragsar = ?",
+        [year],
+    ).fetchall()
+    labels = {qid: f"{number}. {header}" for qid, number, header in rows}
+    numbers = {qid: number for qid, number, _ in rows}
+    if {"lonekostnader", "ovriga_kostnader"} <= numbers.keys():
+        labels["kostnader_summa"] = f"{numbers['lonekostnader']} + {numbers['ovriga_kostnader']}"
+    if {"rekvirerat", "oanvant"} <= numbers.keys():
+        labels["rekvirerat_minus_oanvant"] = f"{numbers['rekvirerat']} − {numbers['oanvant']}"
+    return labels
+
+
 def check(
     con: duckdb.DuckDBPyConnection, model: str, rules: tuple[Rule, ...], year: int, stage: str
 ) -> Outcome:
     """A validation model's facts checked by rules (in the worker process when there is one)."""
-    return call(RUN_RULES, facts(con, model, year), rules, year, stage)
+    return call(RUN_RULES, facts(con, model, year), rules, year, stage, form_labels(con, year))
 
 
 def validate_submissions(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
