@@ -12,7 +12,7 @@ The schedule refreshes every grant year that is not current every morning, and s
 current years without starting a run. Both are on by default under `make dev`.
 
 Settings: HALSOSAMTAL_REFRESH_CRON (default "0 6 * * *"), HALSOSAMTAL_REFRESH_TZ
-(default "Europe/Stockholm"), HALSOSAMTAL_SENSOR_SECONDS (default 5).
+(default "Europe/Stockholm"), HALSOSAMTAL_SENSOR_SECONDS (default 2).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def state_key(state: dict[str, str]) -> str:
 
 @dg.sensor(
     job_name=JOB,
-    minimum_interval_seconds=int(os.environ.get("HALSOSAMTAL_SENSOR_SECONDS", "5")),
+    minimum_interval_seconds=int(os.environ.get("HALSOSAMTAL_SENSOR_SECONDS", "2")),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Requests a run of a grant year, and of the year after it (whose report "
     "compares with it), when a file in raw/returns/YEAR/ is new or its content changed.",
