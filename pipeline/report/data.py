@@ -151,11 +151,14 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
         )
         for r in rows("""
         SELECT q.submission_id, q.source_file, q.source_row,
-               CASE WHEN q.is_current THEN 'ja' ELSE 'nej, ersatt' END,
+               CASE s.status WHEN 'aktuell' THEN 'ja' WHEN 'kopia' THEN 'nej, kopia'
+                             ELSE 'nej, ersatt' END,
                list(f.rule_id ORDER BY f.rule_id), list(f.value ORDER BY f.rule_id)
         FROM validated.quarantine q JOIN validated.failures f
           ON f.bidragsar = q.bidragsar AND f.submission_id = q.submission_id
          AND f.severity = 'error'
+        LEFT JOIN staged.submissions s
+          ON s.bidragsar = q.bidragsar AND s.submission_id = q.submission_id
         WHERE q.bidragsar = ? GROUP BY ALL ORDER BY q.source_file, q.source_row""")
     ]
     rejected = rows("""SELECT source_file, reason FROM raw.export_folder_state

@@ -1,7 +1,9 @@
 -- Lineage of the facts about the year's data: dates from the reference and form files,
 -- counts of reports and files from the raw layer.
 WITH g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
-subs AS (SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar),
+subs AS (
+    SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar AND status <> 'kopia'
+),
 w AS (SELECT * FROM reference.form_window WHERE bidragsar = $bidragsar),
 lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, source_row,
        contribution, aggregation) AS (
@@ -20,7 +22,8 @@ lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, sourc
                                          ('aterrapport_sista_dag', w.deadline)) AS x (id, d)
     UNION ALL SELECT CASE WHEN status = 'rejected' THEN 'avvisade_filer' ELSE 'inlasta_filer'
         END, 'numerator', NULL, NULL, source_file, NULL, NULL, 1, 'count'
-        FROM raw.export_folder_state WHERE bidragsar = $bidragsar
+        FROM raw.export_folder_state
+        WHERE bidragsar = $bidragsar AND status IN ('loaded', 'rejected')
     UNION ALL SELECT 'inkomna_rapporter', 'numerator', kommunkod, submission_id, source_file,
         source_sha256, source_row, 1, 'count' FROM subs
     UNION ALL SELECT 'sena_rapporter', 'numerator', kommunkod, submission_id, source_file,

@@ -3,7 +3,10 @@
 -- Dates are coded YYYYMMDD (unit 'datum'), years with unit 'år'.
 WITH grant_year AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
 form_open AS (SELECT * FROM reference.form_window WHERE bidragsar = $bidragsar),
-subs AS (SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar),
+-- Every report received once: an identical copy of a report is not another report.
+subs AS (
+    SELECT * FROM staged.submissions WHERE bidragsar = $bidragsar AND status <> 'kopia'
+),
 quarantined AS (
     SELECT * FROM validated.quarantine WHERE bidragsar = $bidragsar AND is_current
 ),
@@ -24,7 +27,7 @@ facts (row_order, row_id, value, unit) AS (
         CAST(strftime(deadline, '%Y%m%d') AS INTEGER), 'datum' FROM form_open
     UNION ALL SELECT 8, 'redovisning_regeringen',
         CAST(strftime(redovisning_regeringen, '%Y%m%d') AS INTEGER), 'datum' FROM grant_year
-    UNION ALL SELECT 10, 'inlasta_filer', count(*) FILTER (WHERE status <> 'rejected'),
+    UNION ALL SELECT 10, 'inlasta_filer', count(*) FILTER (WHERE status = 'loaded'),
         'filer' FROM files
     UNION ALL SELECT 11, 'avvisade_filer', count(*) FILTER (WHERE status = 'rejected'),
         'filer' FROM files
