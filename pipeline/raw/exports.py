@@ -410,10 +410,7 @@ def check_header(path: Path, header: list[str], form: Form, other_forms: dict[in
             f"{len(extra)} column(s) are not in the {form.year} form: "
             + "; ".join(_with_match(e, missing) for e in extra)
         )
-    parts.append(
-        f"correct raw/forms/{form.year}/form.toml (or `python -m pipeline draft-form "
-        f"{form.year}`) if the export is right"
-    )
+    parts.append(f"if the export is right, correct raw/forms/{form.year}/form.toml")
     raise ExportRejected(path, ". ".join(parts))
 
 
