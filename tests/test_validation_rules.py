@@ -231,3 +231,17 @@ def test_a_dead_worker_leaves_the_work_to_this_process(warehouse):
         worker.stop()
     assert worker._pool is None
     assert outcome.results.height == len(SUBMISSION_RULES)
+
+
+def test_only_the_latest_runs_validation_reports_are_kept(tmp_path):
+    import os
+
+    from pipeline.assets.validation import prune_runs
+
+    for i in range(35):
+        folder = tmp_path / f"run-{i:02d}"
+        folder.mkdir()
+        (folder / "validering.html").write_text("x", encoding="utf-8")
+        os.utime(folder, (1_700_000_000 + i, 1_700_000_000 + i))
+    prune_runs(tmp_path, keep=30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"run-{i:02d}" for i in range(5, 35)]

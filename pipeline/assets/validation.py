@@ -1,5 +1,8 @@
 """Validation assets per grant year: Great Expectations suites run as Dagster asset checks."""
 
+import shutil
+from pathlib import Path
+
 import dagster as dg
 import polars as pl
 
@@ -11,6 +14,14 @@ from pipeline.validation.stages import blocking_errors, validate_submissions, va
 from pipeline.warehouse import Warehouse
 
 GROUP = "validated"
+RUNS_KEPT = 30  # the validation reports of this many latest runs per year are kept
+
+
+def prune_runs(runs: Path, keep: int) -> None:
+    """Remove the oldest run folders (a published version keeps its own copy)."""
+    folders = sorted((p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in folders[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def listed_check(
@@ -159,6 +170,7 @@ def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         path = write_validation_report(
             con, year, run_dir(year, context.run.run_id) / "validering.html"
         )
+    prune_runs(path.parent.parent, keep=RUNS_KEPT)
     checks = [
         listed_check("publishable", blocking, dg.AssetCheckSeverity.ERROR),
         listed_check("quality_warnings", warnings, dg.AssetCheckSeverity.WARN),
