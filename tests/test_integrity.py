@@ -348,3 +348,46 @@ def test_a_blocked_derivation_is_never_taken_for_the_published_year(warehouse, t
     text = out.getvalue()
     assert "NOT PUBLISHED" in text and "matches the published value" not in text
     assert f"the published value is {published_value(2024, 'tabell1.all.antal')}" in text
+
+
+def test_the_validation_report_shows_withdrawals_and_every_status(tmp_path):
+    """validering.html renders a year with a withdrawal list, a copy, a superseded report
+    and a report in error, each named in Swedish."""
+    from pipeline.forms import load_form
+    from pipeline.raw.ingest import ingest_folder
+    from pipeline.sqlfiles import materialize_partition
+    from pipeline.validation.report import write_validation_report
+    from pipeline.validation.stages import validate_submissions
+    from tests.staging_helpers import prepare
+
+    folder = tmp_path / "returns" / "2024"
+    folder.mkdir(parents=True)
+    for name in (
+        "good.csv",
+        "same_report_twice.csv",
+        "late_report.csv",
+        "empty_svars_id.csv",
+        "truncated.csv",
+    ):
+        shutil.copy(CORPUS / name, folder)
+    listing = tmp_path / "2024.csv"
+    listing.write_text(
+        "file,row,reason,withdrawn_by,withdrawn_on\ntruncated.csv,,Trasig,AB,2025-02-20\n",
+        encoding="utf-8",
+    )
+    con = duckdb.connect()
+    prepare(con, 2024)
+    ingest_folder(con, folder, load_form(2024), {}, listing)
+    for model in ("staged/submissions", "staged/answers"):
+        materialize_partition(con, model, 2024)
+    validate_submissions(con, 2024)
+    html = write_validation_report(con, 2024, tmp_path / "v.html").read_text(encoding="utf-8")
+    for text in (
+        "lista över tillbakadragna",
+        "Trasig",
+        "nej, kan inte räknas förrän felet rättats",
+        "Rapporten har svars-ID",
+    ):
+        assert text in html, text
+    rules = html.split("<h2>Regler")[1].split("<h2>Rader")[0]
+    assert "återrapporter" in rules and "every" not in rules  # the rules in Swedish

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
+from pipeline.validation.rules import RULES_SV
 from pipeline.validation.stages import blocking_errors
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,6 +40,7 @@ def write_validation_report(con: duckdb.DuckDBPyConnection, year: int, path: Pat
     html = env.get_template("validering.html.j2").render(
         year=year,
         STATUS=STATUS_SV,
+        RULES=RULES_SV,
         withdrawals=_rows(
             con,
             "SELECT * FROM raw.withdrawals WHERE bidragsar = $y ORDER BY withdrawal_row",
