@@ -21,15 +21,15 @@ def partition_year(context: dg.AssetExecutionContext) -> int:
     return int(context.partition_key)
 
 
-def next_year(year: str) -> str | None:
-    years = grant_years()
-    later = [y for y in years if int(y) == int(year) + 1]
-    return later[0] if later else None
+def next_year(year: str, years: list[str] | None = None) -> str | None:
+    later = str(int(year) + 1)
+    return later if later in (years or grant_years()) else None
 
 
 def this_and_next_year() -> dg.StaticPartitionMapping:
     """Year N's data feed year N's tables and year N+1's (which compare with year N): a
     change in year N leaves both stale in the UI."""
+    years = grant_years()
     return dg.StaticPartitionMapping(
-        {y: [y, *([n] if (n := next_year(y)) else [])] for y in grant_years()}
+        {y: [y, *([n] if (n := next_year(y, years)) else [])] for y in years}
     )

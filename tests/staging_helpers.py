@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -26,11 +27,26 @@ def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:
     store_form(con, load_form(year))
 
 
-def stage(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> list[FileOutcome]:
-    """Ingest a folder of exports and rebuild the staged tables of that year."""
+CORPUS = Path(__file__).parent / "corpus" / "files"
+
+
+def corpus_folder(root: Path, *names: str, year: int = 2024) -> Path:
+    """A year's export folder under `root` holding the named corpus files."""
+    folder = root / str(year)
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copy(CORPUS / name, folder)
+    return folder
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection, year: int, folder: Path, withdrawals: Path | None = None
+) -> list[FileOutcome]:
+    """Ingest a folder of exports (and a withdrawal list) and rebuild the staged tables of
+    that year."""
     prepare(con, year)
     others = {y: load_form(y) for y in (2023, 2024) if y != year}
-    outcomes = ingest_folder(con, folder, load_form(year), others)
+    outcomes = ingest_folder(con, folder, load_form(year), others, withdrawals)
     materialize_partition(con, "staged/submissions", year)
     materialize_partition(con, "staged/answers", year)
     ensure_quarantine(con)
@@ -48,13 +64,13 @@ def staged_answers(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
 
 
 def stage_and_validate(
-    con: duckdb.DuckDBPyConnection, year: int, folder: Path
+    con: duckdb.DuckDBPyConnection, year: int, folder: Path, withdrawals: Path | None = None
 ) -> list[FileOutcome]:
     """Stage a folder of exports with the real reference and ledger, then run the
     submission rules (quarantine included)."""
     from pipeline.validation.stages import validate_submissions
 
-    outcomes = stage(con, year, folder)
+    outcomes = stage(con, year, folder, withdrawals)
     validate_submissions(con, year)
     return outcomes
 

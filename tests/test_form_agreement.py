@@ -5,7 +5,6 @@ difference can never turn answers into silent zeros (issue 20)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,7 +13,7 @@ from pipeline.config import RAW_DIR
 from pipeline.forms import load_form
 from pipeline.raw.ingest import ingest_folder
 from pipeline.validation.stages import blocking_errors
-from tests.staging_helpers import stage_and_validate
+from tests.staging_helpers import corpus_folder, stage_and_validate
 
 CORPUS = Path(__file__).parent / "corpus" / "files"
 
@@ -30,9 +29,7 @@ def edited_form(tmp_path: Path, old: str, new: str):
 
 
 def test_a_form_edited_after_the_export_was_loaded_rejects_it_with_the_closest_match(tmp_path):
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    shutil.copy(CORPUS / "good.csv", folder)
+    folder = corpus_folder(tmp_path, "good.csv")
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)  # loaded under the real form
     assert blocking_errors(con, 2024) == []
@@ -56,9 +53,7 @@ def test_a_form_edited_after_the_export_was_loaded_rejects_it_with_the_closest_m
 
 
 def test_a_form_wrong_from_the_start_stops_rejecting_once_corrected(tmp_path):
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    shutil.copy(CORPUS / "good.csv", folder)
+    folder = corpus_folder(tmp_path, "good.csv")
     con = duckdb.connect()
     typo = edited_form(
         tmp_path,
@@ -74,10 +69,7 @@ def test_messages_name_questions_by_the_years_own_number_and_header(tmp_path):
     """A question renumbered in the year's form is named so in every message."""
     from pipeline.validation.stages import validate_submissions
 
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    for name in ("good.csv", "persons_implausible.csv"):
-        shutil.copy(CORPUS / name, folder)
+    folder = corpus_folder(tmp_path, "good.csv", "persons_implausible.csv")
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)
     con.execute(

@@ -18,7 +18,12 @@ from polars.testing import assert_frame_equal
 
 from pipeline.config import RAW_DIR
 from pipeline.validation.stages import blocking_errors
-from tests.staging_helpers import derive_everything, published_outputs, stage_and_validate
+from tests.staging_helpers import (
+    corpus_folder,
+    derive_everything,
+    published_outputs,
+    stage_and_validate,
+)
 
 CORPUS = Path(__file__).parent / "corpus" / "files"
 # Reports that collide in every way the rules know: the same report in two files, an
@@ -183,10 +188,7 @@ def test_tables_and_lineage_do_not_depend_on_the_order_files_arrived(tmp_path):
 def test_a_removed_file_no_longer_counts(tmp_path):
     """The warehouse is a cache of raw/: a file taken out of the folder leaves the tables
     (its rows stay in raw.return_cells, nothing ingested is deleted)."""
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    for name in ("good.csv", "late_report.csv"):
-        shutil.copy(CORPUS / name, folder)
+    folder = corpus_folder(tmp_path, "good.csv", "late_report.csv")
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)
     assert con.execute("SELECT count(*) FROM staged.submissions").fetchall() == [(3,)]
@@ -209,9 +211,7 @@ def test_a_removed_file_no_longer_counts(tmp_path):
 @pytest.fixture
 def odd_folder(tmp_path, monkeypatch):
     """good.csv beside every kind of entry an export folder should not hold."""
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    shutil.copy(CORPUS / "good.csv", folder)
+    folder = corpus_folder(tmp_path, "good.csv")
     os.symlink("/etc/passwd", folder / "passwd.csv")
     outside = tmp_path / "outside.csv"
     shutil.copy(CORPUS / "late_report.csv", outside)
@@ -270,23 +270,13 @@ def test_every_folder_entry_gets_a_named_outcome_and_links_are_never_followed(od
 def test_a_withdrawn_file_or_report_stops_blocking(tmp_path):
     """The runbook's withdrawal: listed with a reason in raw/withdrawals/<year>.csv, a
     rejected file or a report in error no longer blocks; nothing is deleted."""
-    folder = tmp_path / "returns" / "2024"
-    folder.mkdir(parents=True)
-    for name in ("good.csv", "truncated.csv", "submitted_in_future.csv"):
-        shutil.copy(CORPUS / name, folder)
+    folder = corpus_folder(
+        tmp_path / "returns", "good.csv", "truncated.csv", "submitted_in_future.csv"
+    )
     con = duckdb.connect()
-    from pipeline.forms import load_form
-    from pipeline.raw.ingest import ingest_folder
-    from pipeline.sqlfiles import materialize_partition
-    from pipeline.validation.stages import validate_submissions
-    from tests.staging_helpers import prepare
 
     def run(withdrawals: Path | None) -> list[str]:
-        prepare(con, 2024)
-        ingest_folder(con, folder, load_form(2024), {}, withdrawals)
-        for model in ("staged/submissions", "staged/answers"):
-            materialize_partition(con, model, 2024)
-        validate_submissions(con, 2024)
+        stage_and_validate(con, 2024, folder, withdrawals)
         return blocking_errors(con, 2024)
 
     assert len(run(None)) == 2
@@ -353,34 +343,23 @@ def test_a_blocked_derivation_is_never_taken_for_the_published_year(warehouse, t
 def test_the_validation_report_shows_withdrawals_and_every_status(tmp_path):
     """validering.html renders a year with a withdrawal list, a copy, a superseded report
     and a report in error, each named in Swedish."""
-    from pipeline.forms import load_form
-    from pipeline.raw.ingest import ingest_folder
-    from pipeline.sqlfiles import materialize_partition
     from pipeline.validation.report import write_validation_report
-    from pipeline.validation.stages import validate_submissions
-    from tests.staging_helpers import prepare
 
-    folder = tmp_path / "returns" / "2024"
-    folder.mkdir(parents=True)
-    for name in (
+    folder = corpus_folder(
+        tmp_path / "returns",
         "good.csv",
         "same_report_twice.csv",
         "late_report.csv",
         "empty_svars_id.csv",
         "truncated.csv",
-    ):
-        shutil.copy(CORPUS / name, folder)
+    )
     listing = tmp_path / "2024.csv"
     listing.write_text(
         "file,row,reason,withdrawn_by,withdrawn_on\ntruncated.csv,,Trasig,AB,2025-02-20\n",
         encoding="utf-8",
     )
     con = duckdb.connect()
-    prepare(con, 2024)
-    ingest_folder(con, folder, load_form(2024), {}, listing)
-    for model in ("staged/submissions", "staged/answers"):
-        materialize_partition(con, model, 2024)
-    validate_submissions(con, 2024)
+    stage_and_validate(con, 2024, folder, listing)
     html = write_validation_report(con, 2024, tmp_path / "v.html").read_text(encoding="utf-8")
     for text in (
         "lista över tillbakadragna",

@@ -179,6 +179,14 @@ def remove_leftovers(out: Path, versions: Path) -> None:
             leftover.unlink()
 
 
+def record_published(
+    con: duckdb.DuckDBPyConnection, year: int, state: dict[str, Any], version: str
+) -> None:
+    """Note in the warehouse that its tables and staged data of the year are the version's."""
+    record_build(con, str(year), fingerprint(state), version)
+    record_published_data(con, year, version)
+
+
 def publish(
     con: duckdb.DuckDBPyConnection,
     year: int,
@@ -195,8 +203,7 @@ def publish(
         previous = read_manifest(latest[1])
         if fingerprint(previous) == fingerprint(state):
             switch_to(latest[1], out)
-            record_build(con, str(year), fingerprint(state), previous["version"])
-            record_published_data(con, year, previous["version"])
+            record_published(con, year, state, previous["version"])
             return Publication(previous["version"], latest[1], new=False)
     number = latest[0] + 1 if latest else 1
     version = f"v{number}"
@@ -212,8 +219,7 @@ def publish(
         shutil.rmtree(stage, ignore_errors=True)
         raise
     switch_to(final, out)
-    record_build(con, str(year), fingerprint(state), version)
-    record_published_data(con, year, version)
+    record_published(con, year, state, version)
     return Publication(version, final, new=True)
 
 
