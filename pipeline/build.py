@@ -18,7 +18,7 @@ import dagster as dg
 from dagster._core.events import DagsterEventType
 
 from pipeline.config import ROOT
-from pipeline.partitions import grant_years
+from pipeline.partitions import FORCE_TAG, grant_years
 
 DAGSTER_HOME = ROOT / "build" / "dagster"
 
@@ -151,7 +151,11 @@ def run_build(
         ok = (
             defs.resolve_job_def("grant_year_job")
             .execute_in_process(
-                run_config=run_config, instance=instance, partition_key=year, raise_on_error=False
+                run_config=run_config,
+                instance=instance,
+                partition_key=year,
+                raise_on_error=False,
+                tags={FORCE_TAG: "true"} if force else None,
             )
             .success
         )

@@ -12,7 +12,17 @@ from pipeline.config import grant_years
 # feature of Dagster 1.13; they are what makes an asset's page show each year's result.
 warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec")
 
-__all__ = ["grant_year_partitions", "grant_years", "partition_year", "this_and_next_year"]
+__all__ = [
+    "FORCE_TAG",
+    "current_publication",
+    "grant_year_partitions",
+    "grant_years",
+    "partition_year",
+    "this_and_next_year",
+]
+
+# A run with this tag rebuilds its year even when it is current (`build --force`).
+FORCE_TAG = "halsosamtal/force"
 
 grant_year_partitions = dg.StaticPartitionsDefinition(grant_years())
 
@@ -33,3 +43,24 @@ def this_and_next_year() -> dg.StaticPartitionMapping:
     return dg.StaticPartitionMapping(
         {y: [y, *([n] if (n := next_year(y, years)) else [])] for y in years}
     )
+
+
+def current_publication(context: dg.AssetExecutionContext) -> str | None:
+    """The published version of the run's grant year when that year is current (same
+    inputs and code as its latest publication) and the run is not forced; None otherwise.
+
+    The first assets of a year's run (the form and the ledgers) then yield nothing, so
+    Dagster skips every step after them: a run launched from the UI, a retry or a sensor
+    request for a year that is already current does no work, as the command line does not.
+    """
+    from pipeline.freshness import current_version
+
+    if context.run.tags.get(FORCE_TAG) == "true":
+        return None
+    version = current_version(partition_year(context))
+    if version is not None:
+        context.log.info(
+            f"Grant year {context.partition_key} is current ({version}: same inputs and "
+            f"code), nothing to do; tag the run {FORCE_TAG}=true to rebuild it anyway"
+        )
+    return version

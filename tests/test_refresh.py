@@ -311,6 +311,11 @@ RUNS = """{ runsOrError { ... on Runs { results { runId status
     tags { key value } } } } }"""
 
 
+BACKFILL_RUNS = """query($f: RunsFilter) { runsOrError(filter: $f) { ... on Runs {
+    results { runId status stepStats { stepKey status } } } } }"""
+FAILED = """{ assetNodes { assetKey { path } partitionStats { numFailed } } }"""
+
+
 def runs(dagster) -> list[dict]:
     return dagster.graphql(RUNS)["data"]["runsOrError"]["results"]
 
@@ -421,6 +426,23 @@ def test_the_daemon_publishes_two_years_and_the_years_after_retries_and_backfill
         )
         for year in before:
             assert_one_complete_version(other.build / year)
+        # Every year was current when its backfill run started: the run skipped all steps
+        # after its first ones (as a run launched from the UI does), and published nothing.
+        backfill_runs = dagster.graphql(
+            BACKFILL_RUNS,
+            {"f": {"tags": [{"key": "dagster/backfill", "value": answer["backfillId"]}]}},
+        )["data"]["runsOrError"]["results"]
+        assert len(backfill_runs) == 3
+        for run in backfill_runs:
+            steps = {s["stepKey"]: s["status"] for s in run["stepStats"]}
+            assert steps["report__publication"] == "SKIPPED", steps
+        # No asset is marked failed: the failed run's marks were cleared by its retry.
+        nodes = dagster.graphql(FAILED)["data"]["assetNodes"]
+        assert [
+            n["assetKey"]["path"]
+            for n in nodes
+            if n["partitionStats"] and n["partitionStats"]["numFailed"]
+        ] == []
 
 
 def assert_one_complete_version(year_folder: Path) -> str:

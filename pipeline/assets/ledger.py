@@ -5,6 +5,7 @@ from collections.abc import Callable
 import dagster as dg
 import polars as pl
 
+from pipeline.assets.inputs import inputs
 from pipeline.checks.ledger import check_allocation_keys, check_requisitions
 from pipeline.db import replace_partition
 from pipeline.partitions import grant_year_partitions, partition_year
@@ -25,6 +26,7 @@ def ledger_asset(kind: str, description: str, check: LedgerCheck, check_name: st
         group_name=GROUP,
         partitions_def=grant_year_partitions,
         deps=[
+            inputs,
             dg.AssetKey(["reference", "kommuner"]),
             dg.AssetKey(["reference", "bidragsar"]),
             dg.AssetKey(["reference", "kontrolltal"]),

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipeline.assets.inputs import inputs
 from pipeline.config import RAW_DIR
 from pipeline.db import fetch_one
 from pipeline.forms import form_path, load_form
@@ -15,7 +16,12 @@ GROUP = "staged"
 KOMMUNER = dg.AssetKey(["reference", "kommuner"])
 
 
-@dg.asset(key_prefix="reference", group_name="raw", partitions_def=grant_year_partitions)
+@dg.asset(
+    key_prefix="reference",
+    group_name="raw",
+    partitions_def=grant_year_partitions,
+    deps=[inputs],
+)
 def form(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The year's return form as data (raw/forms/YEAR/form.toml): questions, option codes
     and labels as printed, question types, skip logic, exclusive options and the export
