@@ -26,7 +26,7 @@ lint: env
 # everything Dagster writes goes under build/dagster/.
 dev: env
 	@mkdir -p build/dagster && ln -sfn ../../dagster.yaml build/dagster/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/build/dagster .venv/bin/dagster dev
+	DAGSTER_HOME=$(CURDIR)/build/dagster .venv/bin/dg dev
 
 env: .venv/.synced
 

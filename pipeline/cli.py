@@ -44,8 +44,8 @@ def build(
     from pipeline import worker
 
     # Great Expectations imports on the second core meanwhile; charts and render libraries
-    # after the first validation
-    worker.start(then_import=["pipeline.report.charts", "pipeline.report.render", "typst"])
+    # after the first validation. One worker for every job of this build.
+    worker.start()
     from pipeline.build import run_build  # Dagster: imported only when there is work
 
     try:

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 from pydantic import PrivateAttr
 
+from pipeline import worker
 from pipeline.config import warehouse_path, warehouse_wait_seconds
 from pipeline.db import connect
 from pipeline.lock import WriterLock
@@ -24,6 +25,7 @@ class Warehouse(dg.ConfigurableResource):
 
     path: str = ""
     _lock: WriterLock | None = PrivateAttr(default=None)
+    _started_worker: bool = PrivateAttr(default=False)
 
     @property
     def file(self) -> Path:
@@ -42,8 +44,14 @@ class Warehouse(dg.ConfigurableResource):
                 context.log.info(message)
 
         self._lock = WriterLock(self.file).acquire(who, warehouse_wait_seconds(), say=log)
+        # The heavy libraries import on the second core while the first steps run, in a
+        # run of the daemon as in a build (which has started the worker already).
+        self._started_worker = worker.start()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._started_worker:
+            worker.stop()
+            self._started_worker = False
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -6,8 +6,8 @@ this worker first thing. Great Expectations then imports on the second core whil
 starts and the exports are read, and the validation steps send their frames to the warm
 worker; after its first task the worker imports the chart libraries while the tables are
 derived, and at publication it draws the charts and renders the report while this
-process writes the other outputs. Without a started worker (tests, runs launched by the
-Dagster daemon), or when the worker died, the same functions run in the calling process,
+process writes the other outputs. Without a started worker (tests calling an asset, a
+one-core machine), or when the worker died, the same functions run in the calling process,
 with the same results.
 
 Tasks are named "module:function" so that this process imports neither library.
@@ -61,9 +61,19 @@ def _warm(parent: int) -> None:
     resolve("pipeline.validation.run:gx_context")()  # the import and the ephemeral context
 
 
-def start(then_import: Sequence[str] = ()) -> None:
+# Imported by the worker after its first task (a validation): the charts and the render
+# libraries, needed at publication.
+THEN_IMPORT = ("pipeline.report.charts", "pipeline.report.render", "typst")
+
+
+def running() -> bool:
+    return _pool is not None
+
+
+def start(then_import: Sequence[str] = THEN_IMPORT) -> bool:
     """Start the worker and its Great Expectations import now (only where a second core can
-    do it); `then_import` are imported after the first task."""
+    do it); `then_import` are imported after the first task. True when this call started
+    it (the caller then stops it)."""
     global _pool, _then_import
     if _pool is None and (os.cpu_count() or 1) > 1:
         _pool = ProcessPoolExecutor(
@@ -71,6 +81,8 @@ def start(then_import: Sequence[str] = ()) -> None:
         )
         _pool.submit(int)  # a pool starts its process at the first task
         _then_import = tuple(then_import)
+        return True
+    return False
 
 
 def stop() -> None:
