@@ -95,8 +95,12 @@ class ProgressHandler(logging.Handler):
 def root_cause(error: object) -> str:
     """The user's own exception message, not Dagster's wrapper around it."""
     while error is not None and getattr(error, "cause", None) is not None:
+        if error.cause.cls_name == "_RemoteTraceback":  # raised in the worker process
+            break
         error = error.cause
-    return error.message.strip() if error is not None else "failed"
+    if error is None:
+        return "failed"
+    return error.message.strip().split('\n"""\n')[0].strip()
 
 
 def progress_logger(handler: ProgressHandler) -> dg.LoggerDefinition:

@@ -32,7 +32,7 @@ class Warehouse(dg.ConfigurableResource):
         return Path(self.path) if self.path else warehouse_path()
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        run = context.dagster_run
+        run = context.run
         if run is None:  # not in a run (a sensor, a test building the resource): no lock
             return
         partition = run.tags.get("dagster/partition")

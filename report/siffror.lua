@@ -5,13 +5,22 @@ Runs the same under `quarto render` (filters: in _quarto.yml) and plain pandoc
 (--lua-filter). The report source refers to data only by id:
 
   [text.mottagare]{.f}                 a figure, formatted (linked to its trace in HTML)
-  [text.region_hogst_andel]{.f visa="etikett"}   the figure's row label instead
+  [bedomningar.tabell3_1]{.f visa="etikett"}     the figure's row label (its words) instead
+  [x]{.f visa="Etikett"}               the same, first letter capitalised (sentence start)
+  [rapportdata.avvisade_filer]{.f visa="antal"}  a count with its noun: "ingen fil",
+                                       "en fil", "3 filer" ("Antal": capitalised)
   [version]{.meta}                     a fact about the build (version, data as of)
   ::: {.tabell ref="tabell1"} :::      a table with caption, notes and source
   ::: {.diagram ref="diagram_tabell1"} :::   a chart with alt text
   ::: {.kommentar} :::                 the analysts' commentary for the year
   ::: {.om-finns ref="x"} … :::        kept only when figure or table x exists this year
+  ::: {.om-saknas ref="x"} … :::       kept only when it does not
+  ::: {.om-noll ref="x"} … :::         kept only when figure x is 0 (x exists)
+  ::: {.om-positiv ref="x"} … :::      kept only when figure x is above 0
+  [… ]{.om-finns ref="x"}              the same conditions on a part of a sentence
 
+A reference to a figure that does not exist this year fails the build with one message
+naming every such figure (put the sentence inside an .om-finns block instead).
 The data file is named by the metadata field `report-data` or the environment variable
 HALSOSAMTAL_REPORT_DATA; the pipeline writes it before the render.
 ]]
@@ -42,10 +51,42 @@ local function load_data(meta)
   return meta
 end
 
+local missing = {}
+
 local function figure(id)
   local fig = data.figures[id]
-  if not fig then error("siffror.lua: unknown figure id '" .. id .. "'") end
+  if not fig then
+    missing[#missing + 1] = id
+    return {text = "?", label = "?", count = "?"}
+  end
   return fig
+end
+
+local function capitalised(text)
+  return pandoc.text.upper(pandoc.text.sub(text, 1, 1)) .. pandoc.text.sub(text, 2)
+end
+
+local CONDITIONS = {"om-finns", "om-saknas", "om-noll", "om-positiv"}
+
+-- Whether an element with one of the condition classes is kept this year.
+local function condition_holds(el)
+  local ref = el.attributes["ref"]
+  local fig = data.figures[ref]
+  local exists = fig ~= nil or data.tables[ref] ~= nil
+  if el.classes:includes("om-finns") then return exists end
+  if el.classes:includes("om-saknas") then return not exists end
+  -- A figure that does not exist this year (its question was not asked) is neither zero
+  -- nor above it: the text that depends on it goes.
+  if not fig then return false end
+  if el.classes:includes("om-noll") then return fig.value == 0 end
+  return fig.value ~= nil and fig.value > 0
+end
+
+local function is_condition(el)
+  for _, c in ipairs(CONDITIONS) do
+    if el.classes:includes(c) then return true end
+  end
+  return false
 end
 
 local function linked(text, fig, id)
@@ -57,11 +98,27 @@ local function linked(text, fig, id)
   return inlines
 end
 
-local function span(el)
+local span
+
+-- Spans are visited from the outside in, so that a condition is decided before the
+-- figures inside it are looked up.
+local function with_spans(content)
+  return content:walk({Span = span, traverse = "topdown"})
+end
+
+span = function(el)
+  if is_condition(el) then
+    if condition_holds(el) then return with_spans(el.content), false end
+    return {}, false
+  end
   if el.classes:includes("f") then
     local id = pandoc.utils.stringify(el.content)
     local fig = figure(id)
-    if el.attributes["visa"] == "etikett" then return pandoc.Inlines(fig.label) end
+    local show = el.attributes["visa"]
+    if show == "etikett" then return pandoc.Inlines(fig.label or "") end
+    if show == "Etikett" then return pandoc.Inlines(capitalised(fig.label or "")) end
+    if show == "antal" then return linked(fig.count, fig, id) end
+    if show == "Antal" then return linked(capitalised(fig.count), fig, id) end
     return linked(fig.text, fig, id)
   elseif el.classes:includes("meta") then
     local key = pandoc.utils.stringify(el.content)
@@ -114,7 +171,7 @@ local function commentary_blocks()
   local f = assert(io.open(data.commentary, "r"), "cannot open " .. data.commentary)
   local doc = pandoc.read(f:read("a"), "markdown")
   f:close()
-  return doc.blocks:walk({Span = span})
+  return with_spans(doc.blocks)
 end
 
 local function div(el)
@@ -122,14 +179,30 @@ local function div(el)
   if el.classes:includes("tabell") then return table_blocks(ref)
   elseif el.classes:includes("diagram") then return chart_blocks(ref)
   elseif el.classes:includes("kommentar") then return commentary_blocks()
-  elseif el.classes:includes("om-finns") then
-    if data.figures[ref] or data.tables[ref] then return el.content:walk({Span = span}) end
+  elseif is_condition(el) then
+    if condition_holds(el) then return el.content end
     return {}
   end
+end
+
+local function report_missing(doc)
+  if #missing > 0 then
+    local seen, names = {}, {}
+    for _, id in ipairs(missing) do
+      if not seen[id] then seen[id] = true; names[#names + 1] = id end
+    end
+    io.stderr:write("siffror.lua: the report source refers to figures that "
+      .. data.meta.year .. "'s data does not have: " .. table.concat(names, ", ")
+      .. ". Their questions are not in the form raw/forms/" .. data.meta.year .. "/form.toml, "
+      .. "or the ids are wrong: put the sentences in an .om-finns block, or fix the ids.\n")
+    os.exit(3)
+  end
+  return doc
 end
 
 return {
   {Meta = load_data},
   {Div = div},
-  {Span = span},
+  {Span = span, traverse = "topdown"},
+  {Pandoc = report_missing},
 }

@@ -42,3 +42,13 @@ CREATE OR REPLACE TEMP MACRO suspicious_text(x) AS
     OR regexp_matches(x, '(?i)(javascript|vbscript)\s*:|data:text/html')
     OR regexp_matches(x, '#(set|show|let|import|include|eval|read|image|link|page|raw)\b|#[{(\[]')
     OR regexp_matches(x, '`|!?\[[^\]]*\]\([^)\s]*\)');
+-- A list as Swedish prose: "A", "A och B", "A, B och C"; more than three as "4 <noun>".
+CREATE OR REPLACE TEMP MACRO sv_list(items, noun) AS
+    CASE WHEN len(items) = 1 THEN items[1]
+         WHEN len(items) <= 3
+             THEN array_to_string(items[1:len(items) - 1], ', ') || ' och ' || items[-1]
+         ELSE len(items) || ' ' || noun END;
+-- The unit of a share that `n` answers or regions have in common: the text then says
+-- "båda 40 %" or "alla 40 %" (pipeline/report/swedish.py).
+CREATE OR REPLACE TEMP MACRO tie_unit(n) AS
+    CASE WHEN n = 1 THEN 'procent' WHEN n = 2 THEN 'procent_bada' ELSE 'procent_alla' END;

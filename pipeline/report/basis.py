@@ -9,6 +9,7 @@ from pipeline.tables.spec import TableSpec
 # real (the rest rest on the answers, which are synthetic).
 MONEY_TEXT = {
     "anslag_kr",
+    "anslag_mkr",
     "mottagare",
     "rekvirerat_kr",
     "rekvirerat_mkr",
@@ -28,6 +29,8 @@ MONEY_TEXT = {
     "region_lagst_andel",
     "foregaende_ar_mottagare",
 }
+# Judgements (sql/tables/bedomningar.sql) that rest on a money figure.
+MONEY_JUDGEMENTS = {"oanvant_andel_jamfort", "region_hogst", "region_lagst", "region_alla"}
 REAL_FACTS = {
     "bidragsar",
     "foregaende_bidragsar",
@@ -50,4 +53,6 @@ def is_synthetic(spec: TableSpec, row_id: str, year: int) -> bool:
         return row_id not in REAL_FACTS
     if spec.id == "text":
         return not (row_id in MONEY_TEXT and money_is_real(year))
+    if spec.id == "bedomningar":
+        return not (row_id in MONEY_JUDGEMENTS and money_is_real(year))
     return not money_is_real(year)

@@ -12,7 +12,7 @@ import polars as pl
 
 from pipeline.config import ASSETS_DIR, REPORT_DIR
 from pipeline.report.basis import is_synthetic
-from pipeline.report.swedish import NBSP, in_table, in_text
+from pipeline.report.swedish import NBSP, counted, in_table, in_text
 from pipeline.tables.spec import TableSpec, table_specs
 from pipeline.validation.rules import RULES_SV
 
@@ -27,6 +27,8 @@ def figures(cells: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
     for r in cells.iter_rows(named=True):
         out[r["figure_id"]] = {
             "text": in_text(r["value"], r["unit"]),
+            "count": counted(r["value"], r["unit"]),
+            "value": r["value"],
             "cell": in_table(r["value"], r["unit"]),
             "label": r["row_label"],
             "anchor": r["figure_id"],
@@ -276,9 +278,9 @@ def report_data(
     specs = {s.id: s for s in table_specs()}
     tables = {}
     for (table_id,), group in cells.group_by("table_id", maintain_order=True):
-        if table_id in ("text", "rapportdata"):
-            continue
         spec = specs[table_id]
+        if not spec.printed:
+            continue
         tables[table_id] = layout_table(spec, group, year, is_synthetic(spec, "", year))
     tables.update(quality_tables(con, year))
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)

@@ -9,6 +9,15 @@ from __future__ import annotations
 NBSP = "\u00a0"
 
 UNIT_WORDS = {"kr": "kronor", "mkr": "miljoner kronor", "procent": "%"}
+# A share that two, or more, answers have in common (sql/tables/bedomningar.sql).
+TIED = {"procent_bada": "båda", "procent_alla": "alla"}
+# Counted nouns: none, one, many ("ingen fil", "en fil", "3 filer").
+NOUNS = {
+    "kommuner": ("ingen kommun", "en kommun", "kommuner"),
+    "filer": ("ingen fil", "en fil", "filer"),
+    "rapporter": ("ingen rapport", "en rapport", "rapporter"),
+    "personer": ("ingen person", "en person", "personer"),
+}
 
 
 def number(value: float | int | None, decimals: int | None = None) -> str:
@@ -49,7 +58,11 @@ def in_text(value: float | int | None, unit: str) -> str:
         return date(value)
     if value is not None and unit == "år":
         return str(int(value))
-    decimals = 1 if unit == "mkr" or unit == "per 1 000" else None
+    if unit in TIED:
+        return f"{TIED[unit]} {in_text(value, 'procent')}"
+    # "10 miljoner kronor", not "10,0 miljoner kronor"
+    whole = value is not None and float(value).is_integer()
+    decimals = 1 if (unit == "mkr" and not whole) or unit == "per 1 000" else None
     text = number(value, decimals)
     word = UNIT_WORDS.get(unit)
     return f"{text}{NBSP}{word}" if word else text
@@ -60,3 +73,16 @@ def in_table(value: float | int | None, unit: str) -> str:
     if value is not None and unit in ("datum", "år"):
         return in_text(value, unit)
     return number(value, 1 if unit in ("mkr", "per 1 000") else None)
+
+
+def counted(value: float | int | None, unit: str) -> str:
+    """A count with its noun, as a sentence says it: 'ingen kommun', 'en kommun',
+    '3 kommuner'. Units without a counted noun print as in_text does."""
+    if value is None or unit not in NOUNS:
+        return in_text(value, unit)
+    none, one, many = NOUNS[unit]
+    if value == 0:
+        return none
+    if value == 1:
+        return one
+    return f"{number(value)} {many}"

@@ -29,6 +29,7 @@ TABLE_ORDER = [
     "rackvidd_kommun",
     "rapportdata",
     "text",
+    "bedomningar",
 ]
 
 
@@ -46,7 +47,9 @@ class TableSpec:
     number: str
     title: str
     sql: str
-    lineage: str  # sql/lineage/<lineage>.sql lists the source rows behind each figure
+    # sql/lineage/<lineage>.sql lists the source rows behind each figure; "source_figure":
+    # the table's own SQL names, per figure, the figure whose source rows it shares
+    lineage: str
     population: str
     population_label: str
     basis: str  # money | answers | mixed: whether 2024 values rest on real data
@@ -58,6 +61,7 @@ class TableSpec:
     note: str = ""
     beyond_published: bool = False
     derive_last: bool = False
+    printed: bool = True  # False: only quoted in the running text, not printed as a table
 
     @property
     def sql_file(self) -> Path:
@@ -66,7 +70,13 @@ class TableSpec:
     def sql_text(self) -> str:
         return self.sql_file.read_text(encoding="utf-8")
 
+    @property
+    def borrows_lineage(self) -> bool:
+        return self.lineage == "source_figure"
+
     def lineage_text(self) -> str:
+        if self.borrows_lineage:
+            return self.sql_text()
         return (SQL_DIR / "lineage" / f"{self.lineage}.sql").read_text(encoding="utf-8")
 
     def source_text(self, years: list[int]) -> str:

@@ -42,11 +42,21 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     create_macros(con)
     available = years_with_data(con)
     names = dict(con.execute("SELECT kommunkod, kommun_namn FROM reference.kommuner").fetchall())
-    frames = []
+    frames, borrowed = [], []
+    # What a table derived last read as `current_cells`: the year's tables.
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW current_cells AS "
+        f"SELECT * FROM tables.cells WHERE bidragsar = {int(year)}"
+    )
     for spec in table_specs():
         for run in runs(con, spec, year, available):
             sql, params = run.wrap(spec.lineage_text(), LINEAGE_SELECT)
             df = con.sql(sql, params=params).pl()
+            if spec.borrows_lineage:
+                borrowed.append(
+                    df.select("figure_id", "source_figure").with_columns(table_id=pl.lit(spec.id))
+                )
+                continue
             synthetic = {r: is_synthetic(spec, r, year) for r in df["row_id"].unique()}
             frames.append(
                 df.with_columns(
@@ -56,7 +66,21 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
                     ),
                 )
             )
-    lineage = pl.concat(frames, how="diagonal_relaxed").with_columns(
+    lineage = pl.concat(frames, how="diagonal_relaxed")
+    if borrowed:  # a judgement's rows are those of the figure it rests on
+        sources = pl.concat(borrowed)
+        lineage = pl.concat(
+            [
+                lineage,
+                sources.join(
+                    lineage.drop("table_id").rename({"figure_id": "source_figure"}),
+                    on="source_figure",
+                ).drop("source_figure"),
+            ],
+            how="diagonal_relaxed",
+        )
+    con.execute("DROP VIEW IF EXISTS current_cells")
+    lineage = lineage.with_columns(
         bidragsar=pl.lit(year, pl.Int32),
         kommun=pl.col("kommunkod").replace_strict(names, default=None, return_dtype=pl.String),
     )

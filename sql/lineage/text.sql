@@ -22,8 +22,8 @@ extreme AS (
 ),
 lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, source_row,
        contribution, aggregation) AS (
-    SELECT 'anslag_kr', 'value', NULL, NULL, source_file, source_sha256, source_row,
-        anslag_kr, 'sum' FROM g
+    SELECT x.id, 'value', NULL, NULL, source_file, source_sha256, source_row, anslag_kr, x.agg
+        FROM g CROSS JOIN (VALUES ('anslag_kr', 'sum'), ('anslag_mkr', 'mkr')) AS x (id, agg)
     UNION ALL SELECT 'mottagare', 'numerator', kommunkod, submission_id, source_file,
         source_sha256, source_row, 1, 'count' FROM resp
     UNION ALL SELECT x.id, 'numerator', kommunkod, submission_id, source_file,

@@ -41,6 +41,7 @@ regions AS (
 ),
 figures (row_order, row_id, value, denominator, unit, row_label) AS (
     SELECT 1, 'anslag_kr', anslag_kr, NULL, 'kr', NULL FROM grant_year
+    UNION ALL SELECT 1, 'anslag_mkr', mkr(anslag_kr), NULL, 'mkr', NULL FROM grant_year
     UNION ALL SELECT 2, 'mottagare', mottagare, NULL, 'kommuner', NULL FROM money
     UNION ALL SELECT 3, 'rekvirerat_kr', rekvirerat, NULL, 'kr', NULL FROM money
     UNION ALL SELECT 4, 'rekvirerat_mkr', mkr(rekvirerat), NULL, 'mkr', NULL FROM money
