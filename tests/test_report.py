@@ -120,9 +120,7 @@ def test_every_number_in_the_html_links_to_its_trace(html, build_root):
         for t, body in tables
         if not t.startswith(("kvalitet_", "sparbarhet", "andringar_"))
     ]
-    assert len(figure_tables) == len(
-        [s for s in table_specs() if s.id not in TEXT_ONLY]
-    )
+    assert len(figure_tables) == len([s for s in table_specs() if s.id not in TEXT_ONLY])
     for table_id, body in figure_tables:
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
             cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
