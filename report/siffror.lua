@@ -132,7 +132,9 @@ local function plain(text) return {pandoc.Plain(pandoc.Inlines(text))} end
 
 local function table_blocks(id)
   local t = data.tables[id]
-  if not t and data.absent[id] then return {} end  -- not asked in this year's form
+  if not t and data.absent[id] then  -- not asked in this year's form: say so
+    return {pandoc.Para(pandoc.Emph(pandoc.Inlines(data.absent[id])))}
+  end
   if not t then error("siffror.lua: unknown table '" .. id .. "'") end
   local header, aligns, widths, rows = {}, {}, {}, {}
   for i, h in ipairs(t.header) do
@@ -166,15 +168,19 @@ local function chart_blocks(id)
     pandoc.Attr("fig-" .. id))}
 end
 
+local div
+
+-- The analysts' commentary: its own conditions (a sentence about the year before, say)
+-- and figures as in the report source.
 local function commentary_blocks()
   if not data.commentary then return {} end
   local f = assert(io.open(data.commentary, "r"), "cannot open " .. data.commentary)
   local doc = pandoc.read(f:read("a"), "markdown")
   f:close()
-  return with_spans(doc.blocks)
+  return with_spans(doc.blocks:walk({Div = div}))
 end
 
-local function div(el)
+div = function(el)
   local ref = el.attributes["ref"]
   if el.classes:includes("tabell") then return table_blocks(ref)
   elseif el.classes:includes("diagram") then return chart_blocks(ref)

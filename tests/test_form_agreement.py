@@ -5,9 +5,13 @@ difference can never turn answers into silent zeros (issue 20)."""
 
 from __future__ import annotations
 
+import csv
+import re
+import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipeline.config import RAW_DIR
 from pipeline.forms import load_form
@@ -81,3 +85,46 @@ def test_messages_name_questions_by_the_years_own_number_and_header(tmp_path):
         "SELECT message FROM validated.failures WHERE rule_id = 'personer_rimligt'"
     ).fetchone()
     assert "6. Antal personer som nåtts = 250000; 2 × målgruppen = 27886" in message
+
+
+def without_questions(raw: Path, year: int, removed: set[str]) -> None:
+    """The year's form and export as if the form had dropped `removed`: their question
+    blocks gone from form.toml and their columns from the export."""
+    form = load_form(year, raw)
+    drop = {column for column, q, _ in form.columns() if q.id in removed}
+    path = raw / "forms" / str(year) / "form.toml"
+    blocks = path.read_text(encoding="utf-8").split("[[questions]]")
+    kept = [b for b in blocks if not any(f'\nid = "{q}"\n' in b for q in removed)]
+    assert len(kept) == len(blocks) - len(removed)
+    path.write_text("[[questions]]".join(kept), encoding="utf-8")
+    for export in (raw / "returns" / str(year)).glob("*.csv"):
+        with export.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f, delimiter=";"))
+        keep = [i for i, h in enumerate(rows[0]) if h not in drop]
+        with export.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=";").writerows([[r[i] for i in keep] for r in rows])
+
+
+@pytest.mark.slow
+def test_a_question_removed_from_the_form_leaves_its_table_out_with_a_note(tmp_path):
+    """A year whose form no longer asks the question behind Tabell 6 (yrkesgrupper) and
+    the text's ranking of how the work was developed (vidareutveckling) still publishes:
+    the table's place says the question was not asked, the sentences that rest on it go,
+    the rest of the section stays; nothing fails with a traceback."""
+    from tests.test_refresh import Env
+
+    env = Env(tmp_path)
+    shutil.copytree(RAW_DIR, env.raw)
+    env.home.mkdir()
+    without_questions(env.raw, 2025, {"yrkesgrupper", "vidareutveckling"})
+    result = env.run_build(("2024", "2025"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    html = (env.build / "2025" / "rapport.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "Tabell 6 (yrkesgrupper som genomför hälsosamtal med äldre) ingår inte: " in text
+    assert "frågan ställdes inte 2025." in text
+    assert "Vem som håller samtalen" in text and "anlitat en fristående aktör" in text
+    assert "Bland sätten att utveckla verksamheten" not in text
+    figures = (env.build / "2025" / "figures.csv").read_text(encoding="utf-8")
+    assert "\ntabell6." not in figures and "text.vidareutveckling_" not in figures

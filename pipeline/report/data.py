@@ -286,7 +286,12 @@ def report_data(
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)
     tables.update(change_tables(diff))
     commentary = REPORT_DIR / "kommentarer" / f"{year}.md"
-    absent = {s.id: True for s in table_specs() if s.id not in tables}
+    # A table whose question this year's form does not ask: the report says so in its place.
+    absent: dict[str, str | bool] = {
+        s.id: f"{s.number} ({s.title.lower()}) ingår inte: frågan ställdes inte {year}."
+        for s in table_specs()
+        if s.id not in tables and s.printed
+    }
     absent |= {cid: True for cid, c in charts.items() if c is None}
     data_per = figs["rapportdata.data_per"]["text"]
     return {
