@@ -128,3 +128,36 @@ def test_a_question_removed_from_the_form_leaves_its_table_out_with_a_note(tmp_p
     assert "Bland sätten att utveckla verksamheten" not in text
     figures = (env.build / "2025" / "figures.csv").read_text(encoding="utf-8")
     assert "\ntabell6." not in figures and "text.vidareutveckling_" not in figures
+
+
+def test_comparisons_follow_same_as_back_through_every_year():
+    """A table that asks for 2024's question finds it in 2026 through 2025's mapping, as
+    the README's runbook tells the analyst to write it (each year maps to the year before)."""
+    from pipeline.tables.derive import form_questions, resolve_params
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA reference")
+    con.execute(
+        "CREATE TABLE reference.form_questions "
+        "(bidragsar INT, question_id VARCHAR, same_as VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO reference.form_questions VALUES (?, ?, ?)",
+        [
+            (2024, "samverkan", None),
+            (2025, "samverkan_genomforande", '{"2024": "samverkan"}'),
+            (2026, "samverkan_nu", '{"2025": "samverkan_genomforande"}'),
+            (2026, "ny_fraga", None),
+        ],
+    )
+    asked = {"question": "samverkan", "population": "started"}
+    assert resolve_params(form_questions(con, 2026), asked) == {
+        **asked,
+        "question": "samverkan_nu",
+        "question_key": "samverkan",
+    }
+    assert resolve_params(form_questions(con, 2025), asked)["question"] == (
+        "samverkan_genomforande"
+    )
+    assert resolve_params(form_questions(con, 2024), asked) == asked
+    assert resolve_params(form_questions(con, 2026), {"question": "borttagen"}) is None

@@ -50,27 +50,39 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object])
     return con.sql(sql, params=used_params(sql, params)).pl()
 
 
-def form_questions(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None]]:
-    """(question id, same_as) of every question of a year's form."""
-    return con.execute(
-        "SELECT question_id, same_as FROM reference.form_questions WHERE bidragsar = ?", [year]
+def form_questions(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, set[str]]]:
+    """Every question of a year's form with the ids it is the same as in earlier years,
+    followed through each year's `same_as` (2026 → 2025 → 2024)."""
+    rows = con.execute(
+        "SELECT bidragsar, question_id, same_as FROM reference.form_questions WHERE bidragsar <= ?",
+        [year],
     ).fetchall()
+    same_as = {(y, qid): json.loads(m or "{}") for y, qid, m in rows}
+
+    def earlier(y: int, qid: str) -> set[str]:
+        found: set[str] = set()
+        for y2, q2 in same_as.get((y, qid), {}).items():
+            if int(y2) < y:  # a mapping points back in time, so the walk ends
+                found |= {q2} | earlier(int(y2), q2)
+        return found
+
+    return [(qid, earlier(y, qid)) for y, qid, _ in rows if y == year]
 
 
 def resolve_params(
-    rows: list[tuple[str, str | None]], params: dict[str, str]
+    rows: list[tuple[str, set[str]]], params: dict[str, str]
 ) -> dict[str, str] | None:
-    """The year's id of a table's question, given the year's form_questions rows: the same
-    id, or the question whose form says it is the same as this one (`same_as`, e.g. 2025's
-    samverkan_genomforande for samverkan). None when the year's form does not ask it: the
-    table has no data that year."""
+    """The year's id of a table's question, given the year's questions and what each is
+    the same as: the same id, or the question that is (through one year's form or several)
+    the same as this one (e.g. 2025's samverkan_genomforande for 2024's samverkan). None
+    when the year's form does not ask it: the table has no data that year."""
     question = params.get("question")
     if question is None:
         return params
     if any(qid == question for qid, _ in rows):
         return params
-    for qid, same_as in rows:
-        if question in json.loads(same_as or "{}").values():
+    for qid, aliases in rows:
+        if question in aliases:
             return {**params, "question": qid, "question_key": question}
     return None
 
