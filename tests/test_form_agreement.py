@@ -161,3 +161,37 @@ def test_comparisons_follow_same_as_back_through_every_year():
     )
     assert resolve_params(form_questions(con, 2024), asked) == asked
     assert resolve_params(form_questions(con, 2026), {"question": "borttagen"}) is None
+
+
+def test_a_compared_question_with_changed_options_has_one_row_per_option():
+    """Tabell 4 over two years whose options changed: "utoka" reworded, "starta" dropped,
+    "avveckla" new. One row per option, the current label and the current form's order,
+    the dropped option after them; its missing year is a dash in the report."""
+    from pipeline.tables.derive import ONE_ROW_PER_ANSWER
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE current_cells (table_id VARCHAR, row_order INT, row_id VARCHAR, "
+        "row_label VARCHAR, data_year INT, value DOUBLE)"
+    )
+    con.executemany(
+        "INSERT INTO current_cells VALUES ('tabell4', ?, ?, ?, ?, ?)",
+        [
+            (0, "starta", "Starta hälsosamtal", 2025, 46),
+            (1, "utoka", "Utöka hälsosamtal", 2025, 57),
+            (2, "forbattra", "Förbättra hälsosamtal", 2025, 63),
+            (0, "forbattra", "Förbättra hälsosamtal", 2026, 50),
+            (1, "avveckla", "Avveckla hälsosamtal", 2026, 10),
+            (2, "utoka", "Utöka eller bredda hälsosamtal", 2026, 70),
+        ],
+    )
+    con.execute(ONE_ROW_PER_ANSWER, {"table_id": "tabell4"})
+    rows = con.execute(
+        "SELECT DISTINCT row_order, row_id, row_label FROM current_cells ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        (0, "forbattra", "Förbättra hälsosamtal"),
+        (1, "avveckla", "Avveckla hälsosamtal"),
+        (2, "utoka", "Utöka eller bredda hälsosamtal"),
+        (3, "starta", "Starta hälsosamtal"),
+    ]

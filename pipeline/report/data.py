@@ -71,7 +71,7 @@ def layout_table(
             line.append(
                 {"text": in_table(cell["value"], cell["unit"]), "ref": cell["figure_id"]}
                 if cell
-                else {"text": ""}
+                else {"text": "–" if len(spec.years) > 1 else ""}  # not asked that year
             )
         rows.append(line)
     years = sorted(set(cells["data_year"]))

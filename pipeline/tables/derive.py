@@ -200,6 +200,24 @@ def derive_table(
     return pl.concat(frames).cast(CELL_SCHEMA).sort("row_order", "col_order")
 
 
+# A table that shows several years has one row per answer over all of them: the label
+# and place of the latest year that has the answer (so a reworded option is one row, in
+# the current form's order), answers only earlier years had after the current ones.
+ONE_ROW_PER_ANSWER = """
+UPDATE current_cells AS c
+SET row_label = h.row_label, row_order = h.row_order
+FROM (
+    SELECT row_id, part, arg_max(row_label, data_year) AS row_label,
+           CAST(part * 1000 + row_number() OVER (
+               PARTITION BY part ORDER BY max(data_year) DESC, arg_max(row_order, data_year)
+           ) - 1 AS INTEGER) AS row_order
+    FROM (SELECT *, row_order // 1000 AS part FROM current_cells WHERE table_id = $table_id)
+    GROUP BY row_id, part
+) AS h
+WHERE c.table_id = $table_id AND c.row_id = h.row_id AND c.row_order // 1000 = h.part
+"""
+
+
 def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     """Derive every table of a grant year into its partition of tables.cells, in DuckDB
     (nothing of the cells passes through Python, so memory stays within DuckDB's limit at
@@ -222,6 +240,8 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
                 for run in runs(con, spec, year, available):
                     sql, params = cells_query(run)
                     execute(con, f"INSERT INTO current_cells BY NAME {sql}", params)
+            if len(spec.years) > 1:
+                execute(con, ONE_ROW_PER_ANSWER, {"table_id": spec.id})
         found = dict(
             con.execute("SELECT table_id, count(*) FROM current_cells GROUP BY ALL").fetchall()
         )
