@@ -208,9 +208,12 @@ def test_a_correction_changes_exactly_its_figures(env):
     assert new["rapportdata.inkomna_rapporter"] == old["rapportdata.inkomna_rapporter"] + 1
     changed = {f["figure_id"] for f in changes["figures"]}
     assert changed == {f for f in new if new[f] != old.get(f)}
+    # A judgement in the text changes only with the figure it rests on.
+    judged = {f for f in changed if f.startswith("bedomningar.")}
+    assert all(new[f] in {new[g] for g in changed - judged} for f in judged), judged
     # Exactly what the correction touches: its target group, its persons (in the text
     # and the reach table of its region), and the counts of reports and files.
-    assert changed <= {
+    assert changed - judged <= {
         f"tabell3.{ticked}.antal",
         f"tabell3.{ticked}.andel",
         "text.personer",
@@ -546,3 +549,24 @@ def test_a_report_that_lands_during_a_run_is_published_by_the_next(env, tmp_path
     newer = assert_one_complete_version(other.build / "2024")
     assert newer == f"v{int(version[1:]) + 1}"
     assert any(r["source_file"].endswith(late.name) for r in other.changes(newer)["reports"])
+
+
+@pytest.mark.slow
+def test_another_years_files_do_not_republish_a_year(env, tmp_path):
+    """A new grant year's ledger does not touch 2024's inputs: 2024 stays current. A shared
+    reference file that changes in bytes but not in what 2024 shows (here: its line
+    endings) makes 2024 rebuild, find its outputs the same, and publish nothing new."""
+    other = Env(tmp_path / "other")
+    shutil.copytree(env.root, other.root, symlinks=True)
+    before = other.versions()
+    shutil.copytree(other.raw / "ledger" / "2025", other.raw / "ledger" / "2026")
+    result = other.run_build()
+    assert "Grant year 2024: current" in result.stdout, result.stdout + result.stderr
+    regioner = other.raw / "reference" / "regioner.csv"
+    regioner.write_bytes(regioner.read_bytes().replace(b"\n", b"\r\n"))
+    result = other.run_build()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "report/publication" in result.stdout  # it did rebuild …
+    assert other.versions() == before  # … and found nothing new to publish
+    again = other.run_build()
+    assert "Grant year 2024: current" in again.stdout, again.stdout + again.stderr
