@@ -81,6 +81,27 @@ def trace(
     raise typer.Exit(0 if matches else 1)
 
 
+@app.command("draft-form")
+def draft_form(
+    year: Annotated[int, typer.Argument(help="The new grant year.")],
+    export: Annotated[Path, typer.Argument(help="The new year's export (CSV or XLSX).")],
+    out: Annotated[
+        Path | None, typer.Option(help="Write here instead of raw/forms/YEAR/form.toml.")
+    ] = None,
+) -> None:
+    """Draft next year's form from its export and last year's form, for review."""
+    from pipeline.draft_form import write_draft
+
+    target = out or Path("raw") / "forms" / str(year) / "form.toml"
+    if out is None and target.exists():
+        typer.echo(f"error: {target} exists; give --out to draft beside it", err=True)
+        raise typer.Exit(2)
+    path, summary = write_draft(year, export, out)
+    typer.echo(f"Drafted {path} ({len(summary)} change(s) to review):")
+    for line in summary:
+        typer.echo(f"  {line}")
+
+
 @app.command()
 def bench(
     repeats: Annotated[int, typer.Option(help="Runs per measurement.")] = 3,
