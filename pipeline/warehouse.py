@@ -25,7 +25,7 @@ class Warehouse(dg.ConfigurableResource):
 
     path: str = ""
     _lock: WriterLock | None = PrivateAttr(default=None)
-    _started_worker: bool = PrivateAttr(default=False)
+    _worker_before: bool = PrivateAttr(default=False)
 
     @property
     def file(self) -> Path:
@@ -44,14 +44,13 @@ class Warehouse(dg.ConfigurableResource):
                 context.log.info(message)
 
         self._lock = WriterLock(self.file).acquire(who, warehouse_wait_seconds(), say=log)
-        # The heavy libraries import on the second core while the first steps run, in a
-        # run of the daemon as in a build (which has started the worker already).
-        self._started_worker = worker.start()
+        # A build started the worker for all its runs; a run of the daemon starts its own
+        # once it has work (raw/inputs) and this stops it at the run's end.
+        self._worker_before = worker.running()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._started_worker:
+        if not self._worker_before and worker.running():
             worker.stop()
-            self._started_worker = False
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from pipeline import worker
 from pipeline.freshness import fingerprint, source_state
 from pipeline.partitions import current_publication, grant_year_partitions, partition_year
 
@@ -22,6 +23,9 @@ def inputs(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
     backfill of a current year does no work (tag a run halsosamtal/force=true to rebuild)."""
     if current_publication(context):
         return
+    # There is work: the heavy libraries import on the second core meanwhile (a no-op in
+    # a build, which started the worker already).
+    worker.start()
     state = source_state(partition_year(context))
     yield dg.MaterializeResult(
         metadata={

@@ -119,8 +119,7 @@ def content_key(con: duckdb.DuckDBPyConnection, year: int, state: dict[str, Any]
     count, the year's export files as read (their outcomes are in the report), and the
     code that draws and renders them. A new version is published only when this changes."""
     cells = con.sql(
-        "SELECT * EXCLUDE (bidragsar) FROM tables.cells WHERE bidragsar = $y "
-        "ORDER BY figure_id",
+        "SELECT * EXCLUDE (bidragsar) FROM tables.cells WHERE bidragsar = $y ORDER BY figure_id",
         params={"y": year},
     ).pl()
     digest = hashlib.sha256(cells.write_csv().encode())
@@ -220,8 +219,9 @@ def publish(
         previous = read_manifest(latest[1])
         # Same inputs and code, or what the version shows is the same (another year's row
         # added to a shared reference file, say): the published version stays current.
-        if fingerprint(previous) == fingerprint(state) or previous.get("content") == (
-            state["content"]
+        if (
+            fingerprint(previous) == fingerprint(state)
+            or previous.get("content") == (state["content"])
         ):
             switch_to(latest[1], out)
             record_published(con, year, state, previous["version"])
