@@ -41,7 +41,7 @@ local function load_data(meta)
   meta.title = pandoc.Inlines(data.meta.title)
   meta.subtitle = pandoc.Inlines(data.meta.subtitle)
   meta.date = pandoc.Inlines(data.meta.date)
-  meta.lang = "sv"
+  meta.lang = "sv-SE"
   if is_typst then
     -- Set rules placed at the start of the body come after the template's own, so
     -- they win (the template justifies paragraphs, for one).

@@ -267,3 +267,10 @@ def test_the_quarto_path_finds_what_the_project_names(warehouse, build_root, tmp
     assert rendered.engine == "quarto"
     assert (tmp_path / "r.html").read_text() == "html"
     assert (tmp_path / "r.pdf").read_text() == "typst"
+
+
+def test_pdf_is_a4_and_swedish(warehouse, build_root):
+    reader = pypdf.PdfReader(build_root / "2024" / "rapport.pdf")
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # mm
+    assert reader.trailer["/Root"]["/Lang"] == "sv-SE"
