@@ -92,7 +92,7 @@ end
 local function linked(text, fig, id)
   local inlines = pandoc.Inlines(text)
   if is_html and fig and fig.anchor then
-    return pandoc.Inlines({pandoc.Link(inlines, data.trace_page .. "#" .. fig.anchor, "",
+    return pandoc.Inlines({pandoc.Link(inlines, fig.page .. "#" .. fig.anchor, "",
       pandoc.Attr("", {"fig"}, {{"data-figure", id}}))})
   end
   return inlines

@@ -110,10 +110,12 @@ def test_html_has_every_table_and_an_alt_text_per_chart(html):
 
 
 def test_every_number_in_the_html_links_to_its_trace(html, build_root):
-    trace = (build_root / "2024" / "sparbarhet.html").read_text(encoding="utf-8")
-    anchors = set(re.findall(r'<section id="([^"]+)"', trace))
-    linked = re.findall(r'<a href="sparbarhet.html#([^"]+)" class="fig"', html)
-    assert linked and set(linked) <= anchors  # every link lands on an anchor that exists
+    links = re.findall(r'<a href="sparbarhet/([^"#]+)\.html#([^"]+)" class="fig"', html)
+    assert links
+    for page, anchor in set(links):  # every link lands on its figure's page and section
+        assert page == anchor
+        trace = (build_root / "2024" / "sparbarhet" / f"{page}.html").read_text("utf-8")
+        assert f'<section id="{anchor}"' in trace
     tables = re.findall(r'<table[^>]*id="tab-([^"]+)"[^>]*>(.*?)</table>', html, flags=re.S)
     figure_tables = [
         (t, body)

@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import sys
+import time
 
 import polars as pl
 import pytest
@@ -162,19 +163,47 @@ def test_clicking_a_number_in_the_browser_lands_on_its_trace(warehouse, build_ro
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     try:
         report = (build_root / "2024" / "rapport.html").as_uri()
-        for selector, figure_id in [
-            ('#tab-tabell1 a[data-figure="tabell1.none.antal"]', "tabell1.none.antal"),
-            ('p a[data-figure="text.kommuner_aterbetalar"]', "text.kommuner_aterbetalar"),
+        for selector, figure_id, expected in [
+            (
+                '#tab-tabell1 a[data-figure="tabell1.none.antal"]',
+                "tabell1.none.antal",
+                {"täljare"},
+            ),
+            (
+                'p a[data-figure="text.kommuner_aterbetalar"]',
+                "text.kommuner_aterbetalar",
+                {"täljare"},
+            ),
+            (  # a share of Bilaga 2: numerator and denominator rows
+                '#tab-bilaga2 a[data-figure="bilaga2.05.andel"]',
+                "bilaga2.05.andel",
+                {"täljare", "nämnare"},
+            ),
+            (  # a synthetic figure
+                '#tab-tabell3 a[data-figure="tabell3.80_plus.andel"]',
+                "tabell3.80_plus.andel",
+                {"täljare", "nämnare"},
+            ),
         ]:
             driver.get(report)
             link = driver.find_element(By.CSS_SELECTOR, selector)
             driver.execute_script("arguments[0].scrollIntoView();", link)
+            start = time.perf_counter()
             link.click()
-            assert driver.current_url.endswith(f"sparbarhet.html#{figure_id}")
+            assert driver.current_url.endswith(f"sparbarhet/{figure_id}.html#{figure_id}")
             section = driver.find_element(By.ID, figure_id)
-            assert section.find_element(By.TAG_NAME, "h2").text.startswith(figure_id)
-            rows = section.find_elements(By.CSS_SELECTOR, "table tr")
+            assert time.perf_counter() - start < 2  # a small page, not the whole year
+            assert section.find_element(By.TAG_NAME, "h1").text.startswith(figure_id)
+            rows = section.find_elements(By.CSS_SELECTOR, "tbody tr")
             assert len(rows) > 1  # the rows behind the number are listed
+            roles = {r.find_elements(By.TAG_NAME, "td")[0].text for r in rows}
+            assert roles == expected, (figure_id, roles)
+            assert "kommun (" in rows[0].find_elements(By.TAG_NAME, "td")[1].text
+            synthetic = "Bygger på syntetiska svar." in section.text
+            assert synthetic == figure_id.startswith("tabell3"), figure_id
+            assert "(stämmer)" in section.text  # recomputed from its rows
             assert driver.execute_script("return document.querySelector(':target').id") == figure_id
+            driver.find_element(By.LINK_TEXT, "Till rapporten").click()  # and back
+            assert "rapport.html" in driver.current_url
     finally:
         driver.quit()

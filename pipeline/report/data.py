@@ -14,9 +14,9 @@ from pipeline.config import ASSETS_DIR, REPORT_DIR
 from pipeline.report.basis import is_synthetic
 from pipeline.report.swedish import NBSP, counted, in_table, in_text
 from pipeline.tables.spec import TableSpec, table_specs
+from pipeline.trace.page import page_of
 from pipeline.validation.rules import RULES_SV
 
-TRACE_PAGE = "sparbarhet.html"
 TITLE = "Statsbidrag för att motverka ensamhet bland äldre genom hälsosamtal"
 TYPST_PREAMBLE = ASSETS_DIR / "report.typ"
 
@@ -32,6 +32,7 @@ def figures(cells: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
             "cell": in_table(r["value"], r["unit"]),
             "label": r["row_label"],
             "anchor": r["figure_id"],
+            "page": page_of(r["figure_id"]),
             "table": r["table_id"],
             "synthetic": is_synthetic(specs[r["table_id"]], r["row_id"], year),
         }
@@ -216,9 +217,9 @@ def trace_summary(cells: pl.DataFrame, lineage_counts: dict[str, int]) -> dict[s
         rows,
         "Inga",
         [
-            "Varje siffra kan spåras till de återrapportrader den bygger på med "
-            "kommandot: python -m pipeline trace <figur-id> (lista: trace --list). "
-            "I HTML-versionen är varje siffra en länk till sin spårning."
+            "Varje siffra kan spåras till de rader i underlaget som den bygger på, på "
+            "sidan Spårbarhet bredvid rapporten. I webbversionen är varje siffra en länk "
+            "dit."
         ],
     )
 
@@ -310,7 +311,6 @@ def report_data(
             if c is not None
         },
         "commentary": str(commentary) if commentary.exists() else None,
-        "trace_page": TRACE_PAGE,
         "absent": absent,
         "typst_preamble": TYPST_PREAMBLE.read_text(encoding="utf-8"),
     }

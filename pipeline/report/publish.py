@@ -58,6 +58,7 @@ PUBLISHED = [
     "rapport.pdf",
     "tabeller.xlsx",
     "sparbarhet.html",
+    "sparbarhet",
     "figures.csv",
     "lineage.parquet",
     "validering.html",

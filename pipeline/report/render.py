@@ -53,6 +53,7 @@ def _pandoc(
         f"--resource-path={work_dir}",
         "--toc",
         "--toc-depth=2",
+        "--variable=papersize:a4",  # as _quarto.yml says; pandoc's Typst default is Letter
     ]
     html_tmp, typ, pdf_tmp = (work_dir / f"rapport.{ext}" for ext in ("html", "typ", "pdf"))
     pandoc = pypandoc.get_pandoc_path()

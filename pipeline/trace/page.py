@@ -1,8 +1,13 @@
-"""build/<year>/sparbarhet.html: one anchor per figure with its definition and its rows,
-readable offline; every number of the HTML report links here."""
+"""The reviewers' trace, readable offline and small at any scale: build/<year>/sparbarhet.html
+(the tables, and a search over every figure), a page per table listing its figures, and a
+page per figure, build/<year>/sparbarhet/<figure>.html: its definition in words, its value
+recomputed from its rows, and the rows (role, municipality name and code, submission,
+file, row, contribution), at most SHOWN_ROWS of them. Every number of the HTML report
+links to its figure's page, and each page links back."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -10,13 +15,34 @@ import jinja2
 import markupsafe
 import polars as pl
 
-from pipeline.report.swedish import in_text
+from pipeline.report.basis import is_synthetic
+from pipeline.report.swedish import in_table, in_text
 from pipeline.tables.spec import table_specs
+from pipeline.trace.lineage import recompute
 
 TEMPLATES = Path(__file__).parent / "templates"
+FOLDER = "sparbarhet"  # the per-table pages, beside sparbarhet.html
+SHOWN_ROWS = 1000  # rows listed per figure; all of them are in lineage.parquet and the CLI
+
+ROLES = {"numerator": "täljare", "denominator": "nämnare", "value": "värde"}
+RULES = {  # how the rows make the figure, in words
+    "count": "Antalet källrader i täljaren.",
+    "sum": "Summan av källradernas bidrag.",
+    "share": "Täljarens summa delad med nämnarens, i procent, avrundad till heltal (0,5 uppåt).",
+    "mkr": "Summan av bidragen i miljoner kronor, avrundad till en decimal.",
+    "round1000": "Summan av bidragen, avrundad till tusental.",
+    "per1000": "Täljarens summa per 1 000 i nämnaren, avrundad till en decimal.",
+    "max": "Det största bidraget.",
+}
 
 
-COLUMNS = ["kommunkod", "submission_id", "source_file", "source_row", "contribution"]
+def page_of(figure_id: str) -> str:
+    """Where a figure is traced, relative to the report."""
+    return f"{FOLDER}/{figure_id}.html"
+
+
+def table_page_of(table_id: str) -> str:
+    return f"{FOLDER}/tabell-{table_id}.html"
 
 
 def escaped(column: str) -> pl.Expr:
@@ -26,29 +52,26 @@ def escaped(column: str) -> pl.Expr:
     return text
 
 
-def lineage_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
-    """Per figure, its source rows as HTML table rows (built column-wise: a reviewer's
-    page holds tens of thousands of rows) and the table it belongs to."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-        "'lineage' AND table_name = 'rows'"
-    ).fetchall()[0][0]
-    if not exists:
-        return pl.DataFrame(schema={"figure_id": pl.String, "rows_html": pl.String})
-    rows = con.sql(
-        "SELECT * FROM lineage.rows WHERE bidragsar = $y ORDER BY figure_id, role "
-        "DESC, source_file, source_row, contribution, kommunkod",
-        params={"y": year},
-    ).pl()
-    role = (
-        pl.when(pl.col("role") == "numerator").then(pl.lit("täljare")).otherwise(pl.lit("nämnare"))
-    )
-    cells = [role] + [escaped(c) for c in COLUMNS]
+def rows_as_html(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per figure, its first SHOWN_ROWS source rows as HTML table rows (built column-wise:
+    a year has tens of thousands)."""
+    role = pl.col("role").replace_strict(ROLES, default=pl.col("role"))
+    kommun = pl.concat_str([escaped("kommun"), pl.lit(" ("), escaped("kommunkod"), pl.lit(")")])
+    cells = [
+        role,
+        pl.when(pl.col("kommunkod").is_null()).then(pl.lit("")).otherwise(kommun),
+        escaped("submission_id"),
+        escaped("source_file"),
+        escaped("source_row"),
+        pl.col("bidrag"),
+    ]
     html = pl.concat_str(
         [pl.lit("<tr><td>"), pl.concat_str(cells, separator="</td><td>"), pl.lit("</td></tr>")]
     )
-    return rows.group_by("figure_id", maintain_order=True).agg(
-        html.str.join("\n").alias("rows_html")
+    return (
+        rows.with_columns(html=html)
+        .group_by("figure_id", maintain_order=True)
+        .agg(pl.col("html").head(SHOWN_ROWS).str.join("\n"))
     )
 
 
@@ -63,8 +86,50 @@ def source_counts(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     return dict(rows)
 
 
+# A contribution in Swedish format (no-break space between thousands, decimal comma).
+ROWS_SQL = """
+SELECT *, CASE WHEN contribution = round(contribution)
+               THEN replace(format('{:,.0f}', contribution), ',', chr(160))
+               ELSE replace(replace(replace(format('{:,.1f}', contribution), ',', '_'),
+                                    '.', ','), '_', chr(160)) END AS bidrag
+FROM lineage.rows WHERE bidragsar = $y
+ORDER BY figure_id, role DESC, source_file, source_row, contribution, kommunkod
+"""
+
+
+def figure_pages(con: duckdb.DuckDBPyConnection, year: int, cells: list[dict]) -> list[dict]:
+    """Every figure with what its page shows."""
+    rows = con.sql(ROWS_SQL, params={"y": year}).pl()
+    html = dict(rows_as_html(rows).iter_rows()) if rows.height else {}
+    by_figure = rows.partition_by("figure_id", as_dict=True) if rows.height else {}
+    specs = {s.id: s for s in table_specs()}
+    pages = []
+    for c in cells:
+        mine = by_figure.get((c["figure_id"],))
+        listed = mine.to_dicts() if mine is not None else []
+        recomputed = recompute(listed) if listed else None
+        spec = specs[c["table_id"]]
+        pages.append(
+            {
+                **c,
+                "spec": spec,
+                "text": in_text(c["value"], c["unit"]),
+                "rule": RULES.get(listed[0]["aggregation"], "") if listed else "",
+                "recomputed": "–" if recomputed is None else in_table(recomputed, c["unit"]),
+                "matches": recomputed == c["value"],
+                "n_rows": len(listed),
+                "n_numerator": sum(r["role"] != "denominator" for r in listed),
+                "n_denominator": sum(r["role"] == "denominator" for r in listed),
+                "synthetic": is_synthetic(spec, c["row_id"], year),
+                "rows_html": markupsafe.Markup(html.get(c["figure_id"], "")),
+                "report_anchor": f"tab-{spec.id}" if spec.printed else "",
+            }
+        )
+    return pages
+
+
 def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> Path:
-    """Write the reviewers' page: every figure with the source rows behind it."""
+    """Write sparbarhet.html (contents and search), a page per table and one per figure."""
     specs = {s.id: s for s in table_specs()}
     cells = (
         con.sql(
@@ -75,21 +140,36 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         .pl()
         .to_dicts()
     )
-    lineage = lineage_rows(con, year)
-    rows_html = dict(zip(lineage["figure_id"], lineage["rows_html"], strict=True))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    folder = path.parent / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    figure_page = env.get_template("sparbarhet_siffra.html.j2")
+    pages = figure_pages(con, year, cells)
+    for page in pages:
+        html = figure_page.render(year=year, f=page, shown_rows=SHOWN_ROWS)
+        (path.parent / page_of(page["figure_id"])).write_text(html, encoding="utf-8")
+    by_table: dict[str, list[dict]] = {}
+    for page in pages:
+        by_table.setdefault(page["table_id"], []).append(page)
+    tables = [specs[t] for t in specs if t in by_table]
+    table_page = env.get_template("sparbarhet_tabell.html.j2")
+    for spec in tables:
+        html = table_page.render(year=year, spec=spec, figures=by_table[spec.id])
+        (path.parent / table_page_of(spec.id)).write_text(html, encoding="utf-8")
+    index = [
+        {
+            "id": c["figure_id"],
+            "label": " · ".join(filter(None, (c["row_label"], c["col_label"]))),
+            "page": page_of(c["figure_id"]),
+        }
+        for c in cells
+    ]
     html = env.get_template("sparbarhet.html.j2").render(
         year=year,
-        figures=[
-            {
-                **c,
-                "text": in_text(c["value"], c["unit"]),
-                "spec": specs[c["table_id"]],
-                "rows_html": markupsafe.Markup(rows_html.get(c["figure_id"], "")),
-            }
-            for c in cells
+        tables=[
+            {"spec": s, "page": table_page_of(s.id), "figures": len(by_table[s.id])} for s in tables
         ],
+        index=markupsafe.Markup(json.dumps(index, ensure_ascii=False).replace("</", "<\\/")),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path
