@@ -276,3 +276,28 @@ def test_pdf_is_a4_and_swedish(warehouse, build_root):
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # mm
     assert reader.trailer["/Root"]["/Lang"] == "sv-SE"
+
+
+def test_one_rule_says_which_figures_are_synthetic_everywhere(warehouse, build_root):
+    """The table's definition decides (pipeline/report/basis.py); the workbook marks each
+    row of a mixed table, the trace page each figure, the same way."""
+    import openpyxl
+
+    from pipeline.report.basis import is_synthetic
+    from pipeline.tables.spec import table_spec
+
+    text = table_spec("text")
+    assert not is_synthetic(text, "oanvant_kr", 2024)  # money, real in 2024
+    assert is_synthetic(text, "personer", 2024)  # the answers
+    assert is_synthetic(text, "oanvant_kr", 2025)  # the example year's money is made up
+    assert not is_synthetic(table_spec("rapportdata"), "bidragsar", 2025)  # a fact
+    sheet = openpyxl.load_workbook(build_root / "2024" / "tabeller.xlsx")["text"]
+    marks = {
+        row[0]: row[-1] for row in sheet.iter_rows(min_row=6, values_only=True) if row[0]
+    }
+    assert marks[text.rows["oanvant_kr"]] == "verkliga"
+    assert marks[text.rows["personer"]] == "syntetiska svar"
+    page = (build_root / "2024" / "sparbarhet" / "text.personer.html").read_text("utf-8")
+    assert "Bygger på syntetiska svar." in page
+    page = (build_root / "2024" / "sparbarhet" / "text.oanvant_kr.html").read_text("utf-8")
+    assert "syntetiska" not in page

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from pipeline.report.data import is_synthetic
+from pipeline.report.basis import is_synthetic
 from pipeline.tables.export import wide_table
 from pipeline.tables.spec import table_specs
 
@@ -42,16 +42,21 @@ def write_workbook(cells: pl.DataFrame, year: int, path: Path) -> Path:
         if is_synthetic(spec, "", year) and spec.basis != "mixed":
             source += " Bygger på syntetiska svar."
         sheet.write_string(2, 0, source, note)
-        wide = wide_table(mine.with_columns(pl.col("value").cast(pl.Float64)), as_text=False).drop(
-            "row_id"
-        )
-        header = ["", *wide.columns[1:]]
+        wide = wide_table(mine.with_columns(pl.col("value").cast(pl.Float64)), as_text=False)
+        row_ids = wide["row_id"].to_list()
+        wide = wide.drop("row_id")
+        # A table of real and synthetic rows says which each row is (basis.is_synthetic).
+        mixed = spec.basis == "mixed"
+        header = ["", *wide.columns[1:], *(["Underlag"] if mixed else [])]
         sheet.write_row(4, 0, header, head)
-        for r, row in enumerate(wide.iter_rows(), start=5):
+        for r, (row_id, row) in enumerate(zip(row_ids, wide.iter_rows(), strict=True), start=5):
             sheet.write_string(r, 0, row[0] or "")
             for c, value in enumerate(row[1:], start=1):
                 if value is not None:
                     sheet.write_number(r, c, value, whole if float(value).is_integer() else decimal)
+            if mixed:
+                basis = "syntetiska svar" if is_synthetic(spec, row_id, year) else "verkliga"
+                sheet.write_string(r, len(header) - 1, basis)
         sheet.set_column(0, 0, 48)
         sheet.set_column(1, len(header), 16)
         sheet.freeze_panes(5, 1)

@@ -62,6 +62,8 @@ class TableSpec:
     beyond_published: bool = False
     derive_last: bool = False
     printed: bool = True  # False: only quoted in the running text, not printed as a table
+    real_with_money: tuple[str, ...] = ()  # rows real when the year's money is (basis mixed)
+    real_rows: tuple[str, ...] = ()  # rows real in every year (facts of the grant)
 
     @property
     def sql_file(self) -> Path:
@@ -95,6 +97,8 @@ def load_spec(path: Path) -> TableSpec:
     else:
         parsed = (Part(params or {}),)
     raw["years"] = tuple(raw.get("years", (0,)))
+    for key in ("real_with_money", "real_rows"):
+        raw[key] = tuple(raw.get(key, ()))
     spec = TableSpec(**raw, parts=parsed)
     if spec.id != path.stem:
         raise ValueError(f"{path}: id {spec.id!r} differs from the file name")

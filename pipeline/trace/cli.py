@@ -12,6 +12,7 @@ import polars as pl
 
 from pipeline.config import year_dir
 from pipeline.freshness import unpublished_derivation
+from pipeline.report.basis import is_synthetic
 from pipeline.report.swedish import in_text
 from pipeline.tables.spec import table_spec
 from pipeline.trace.lineage import recompute
@@ -85,7 +86,7 @@ def trace(
     unpublished = unpublished_derivation(con, year)
     published = published_value(year, figure_id)
     matches = recomputed == cell["value"] and unpublished is None
-    synthetic = bool(rows["synthetic"].any()) if rows.height else spec.basis == "answers"
+    synthetic = is_synthetic(spec, cell["row_id"], year)
     print(f"{figure_id} = {in_text(cell['value'], cell['unit'])}  ({year})", file=out)
     print(f"  {spec.number}. {spec.title}", file=out)
     print(f"  row: {cell['row_label']}; column: {cell['col_label']}", file=out)
