@@ -173,11 +173,14 @@ local div
 -- The analysts' commentary: its own conditions (a sentence about the year before, say)
 -- and figures as in the report source.
 local function commentary_blocks()
-  if not data.commentary then return {} end
+  -- A year without commentary (report/kommentarer/<year>.md) has no such section.
+  if type(data.commentary) ~= "string" then return {} end
   local f = assert(io.open(data.commentary, "r"), "cannot open " .. data.commentary)
   local doc = pandoc.read(f:read("a"), "markdown")
   f:close()
-  return with_spans(doc.blocks:walk({Div = div}))
+  local blocks = with_spans(doc.blocks:walk({Div = div}))
+  table.insert(blocks, 1, pandoc.Header(1, "Analytikernas kommentarer"))
+  return blocks
 end
 
 div = function(el)

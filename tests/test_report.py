@@ -292,9 +292,7 @@ def test_one_rule_says_which_figures_are_synthetic_everywhere(warehouse, build_r
     assert is_synthetic(text, "oanvant_kr", 2025)  # the example year's money is made up
     assert not is_synthetic(table_spec("rapportdata"), "bidragsar", 2025)  # a fact
     sheet = openpyxl.load_workbook(build_root / "2024" / "tabeller.xlsx")["text"]
-    marks = {
-        row[0]: row[-1] for row in sheet.iter_rows(min_row=6, values_only=True) if row[0]
-    }
+    marks = {row[0]: row[-1] for row in sheet.iter_rows(min_row=6, values_only=True) if row[0]}
     assert marks[text.rows["oanvant_kr"]] == "verkliga"
     assert marks[text.rows["personer"]] == "syntetiska svar"
     page = (build_root / "2024" / "sparbarhet" / "text.personer.html").read_text("utf-8")

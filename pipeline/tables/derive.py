@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pipeline.db import execute, replace_rows_from
+from pipeline.db import execute, replace_rows_from, table_exists
 from pipeline.sqlfiles import create_macros
 from pipeline.tables.spec import Part, TableSpec, table_specs
 
@@ -200,6 +200,23 @@ def derive_table(
     return pl.concat(frames).cast(CELL_SCHEMA).sort("row_order", "col_order")
 
 
+def why_nothing_counts(con: duckdb.DuckDBPyConnection, year: int) -> str:
+    """The reasons reports of the year do not count, most frequent first, with an example."""
+    rows = (
+        con.execute(
+            """SELECT coalesce(q.rule_id, 'fil'), count(*), min(q.message) FROM (
+               SELECT split_part(f.rule_id, ',', 1) AS rule_id, f.message
+               FROM validated.failures AS f
+               WHERE f.bidragsar = ? AND f.severity = 'error') AS q
+           GROUP BY ALL ORDER BY 2 DESC LIMIT 3""",
+            [year],
+        ).fetchall()
+        if table_exists(con, "validated", "failures")
+        else []
+    )
+    return "".join(f" {n} × {rule}, e.g. {example}." for rule, n, example in rows)
+
+
 # A table that shows several years has one row per answer over all of them: the label
 # and place of the latest year that has the answer (so a reworded option is one row, in
 # the current form's order), answers only earlier years had after the current ones.
@@ -229,7 +246,8 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
         raise ValueError(
             f"{year} has no return report that counts: every export file in "
             f"raw/returns/{year}/ was rejected or withdrawn, every report is in quarantine, "
-            "or the folder is empty. The lines above and the run's validation report say why"
+            f"or the folder is empty.{why_nothing_counts(con, year)} The lines above and the "
+            "run's validation report say more"
         )
     columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
     execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
