@@ -91,8 +91,9 @@ def draft_form(
 ) -> None:
     """Draft next year's form from its export and last year's form, for review."""
     from pipeline.draft_form import write_draft
+    from pipeline.forms import form_path
 
-    target = out or Path("raw") / "forms" / str(year) / "form.toml"
+    target = out or form_path(year)
     if out is None and target.exists():
         typer.echo(f"error: {target} exists; give --out to draft beside it", err=True)
         raise typer.Exit(2)

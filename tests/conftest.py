@@ -1,10 +1,35 @@
-"""Shared fixtures: the raw data as committed, and a warehouse built from it once."""
+"""Shared fixtures: the raw data as committed with the example year beside it, and a
+warehouse built from them once.
+
+raw/ holds only the real years. The tests also need a next year (2025, entirely made up:
+tests/fixtures/example_year/), so the session reads a copy of raw/ with the example year
+added, set as HALSOSAMTAL_RAW before anything of the pipeline is imported (the grant
+years, and so Dagster's partitions, are read from it at import)."""
 
 from __future__ import annotations
 
+import atexit
 import csv
 import os
+import shutil
+import tempfile
 from pathlib import Path
+
+
+def _raw_with_example_year() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="halsosamtal-raw-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    raw = root / "raw"
+    shutil.copytree(Path(__file__).parents[1] / "raw", raw)
+    os.environ["HALSOSAMTAL_RAW"] = str(raw)
+    from pipeline.synthetic.example_year import add_to
+
+    add_to(raw)
+    return raw
+
+
+if "HALSOSAMTAL_RAW" not in os.environ:
+    _raw_with_example_year()
 
 import dagster as dg
 import pytest

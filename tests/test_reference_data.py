@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -104,3 +106,22 @@ def test_every_reference_row_keeps_its_provenance(warehouse, raw_dir):
     assert df["source_row"].to_list() == list(range(2, 292))
     assert df["source_sha256"].n_unique() == 1 and len(df["source_sha256"][0]) == 64
     assert df["loaded_at"].null_count() == 0
+
+
+def test_raw_holds_only_what_the_reports_stand_on():
+    """The made-up example year lives in tests/fixtures/example_year/, not in raw/: the
+    repository's raw/ has only real grant years, and the example is added only to copies."""
+    from pipeline.config import ROOT, grant_years
+
+    real = ROOT / "raw"
+    assert "2025" not in grant_years(real)
+    assert "EXEMPEL" not in (real / "reference" / "bidragsar.csv").read_text(encoding="utf-8")
+    assert not any((real / part / "2025").exists() for part in ("forms", "ledger", "returns"))
+    refused = subprocess.run(
+        [sys.executable, "-m", "pipeline.synthetic.example_year", "--add-to", str(real)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2 and "raw/ holds only real data" in refused.stderr

@@ -1,24 +1,30 @@
-"""A small EXAMPLE export for a new grant year: ``python -m pipeline.synthetic.example_year``.
+"""The EXAMPLE grant year 2025, kept apart from the real data in tests/fixtures/example_year/:
+a form (forms/2025/form.toml), a row for raw/reference/bidragsar.csv, a ledger and an
+export. Nothing in it is real: twelve municipalities, their 2024 allocation keys as keys,
+random but consistent answers. The tests build it beside the real years; the README's
+walkthrough adds it to a copy of raw/:
 
-It shows that adding a year is configuration: a form spec (raw/forms/2025/form.toml), a row
-in raw/reference/bidragsar.csv, the ledger and an export. Nothing here is real: twelve
-municipalities, their 2024 allocation keys as keys, random but consistent answers.
+    python -m pipeline.synthetic.example_year --add-to <raw folder>
+    python -m pipeline.synthetic.example_year --generate   (rewrite the fixture's data)
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import numpy as np
 
-from pipeline.config import RAW_DIR
+from pipeline.config import ROOT
 from pipeline.forms import Form, load_form
 from pipeline.synthetic.exports import ExportFile, Submission, write_export
 from pipeline.synthetic.generate import Money, asked, municipality_names, read_csv
 
 YEAR = 2025
+FIXTURE = ROOT / "tests" / "fixtures" / "example_year"
 SOURCE = (
     "EXEMPEL: pipeline/synthetic/example_year.py (påhittat bidragsår för att visa konfigurationen)"
 )
@@ -28,7 +34,7 @@ def example_answers(
     rng: np.random.Generator, money: Money, form: Form | None = None
 ) -> dict[str, object]:
     """Random answers that keep the form's skip logic and exclusive options."""
-    form = form or load_form(YEAR)
+    form = form or load_form(YEAR, FIXTURE / "raw")
     answers: dict[str, object] = {
         "rekvirerat": money.rekvirerat,
         "anvant": money.anvant,
@@ -68,12 +74,26 @@ def write_ledger(path: Path, rows: list[tuple[str, str, int]]) -> None:
             w.writerow([code, name, name, amount, SOURCE])
 
 
-def generate(raw: Path = RAW_DIR) -> list[Path]:
+def add_to(raw: Path) -> None:
+    """Put the example year into a raw folder (a copy of raw/, not the real one): its
+    form, ledger and export, and its row in reference/bidragsar.csv."""
+    for part in ("forms", "ledger", "returns"):
+        shutil.copytree(FIXTURE / "raw" / part / str(YEAR), raw / part / str(YEAR))
+    grant_years = raw / "reference" / "bidragsar.csv"
+    text = grant_years.read_text(encoding="utf-8")
+    if not any(line.startswith(f"{YEAR},") for line in text.splitlines()):
+        row = (FIXTURE / "bidragsar.csv").read_text(encoding="utf-8").splitlines()[1]
+        grant_years.write_text(text.rstrip("\n") + "\n" + row + "\n", encoding="utf-8")
+
+
+def generate(real_raw: Path = ROOT / "raw") -> list[Path]:
+    """Rewrite the fixture's ledger and export from its form and the 2024 allocation keys."""
+    raw = FIXTURE / "raw"
     rng = np.random.default_rng(YEAR)
-    names = municipality_names(raw)
+    names = municipality_names(real_raw)
     keys = {
         r["kommunkod"]: int(r["belopp_kr"])
-        for r in read_csv(raw / "ledger" / "2024" / "fordelningsnyckel.csv")
+        for r in read_csv(real_raw / "ledger" / "2024" / "fordelningsnyckel.csv")
     }
     chosen = sorted(rng.choice(sorted(keys), size=12, replace=False).tolist())
     money = {}
@@ -99,7 +119,7 @@ def generate(raw: Path = RAW_DIR) -> list[Path]:
     ]
     export = ExportFile(
         raw / "returns" / str(YEAR) / "aterrapport_2025_export_2026-02-02.csv",
-        load_form(YEAR),
+        load_form(YEAR, raw),
         subs,
         kind="csv",
         encoding="utf-8",
@@ -116,5 +136,15 @@ def generate(raw: Path = RAW_DIR) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in generate():
-        print(f"wrote {path}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--add-to", type=Path, help="a copy of raw/ to add the example to")
+    parser.add_argument("--generate", action="store_true", help="rewrite the fixture's data")
+    args = parser.parse_args()
+    if args.generate:
+        for path in generate():
+            print(f"wrote {path}")
+    if args.add_to:
+        if args.add_to.resolve() == (ROOT / "raw").resolve():
+            parser.error("raw/ holds only real data: add the example to a copy of it")
+        add_to(args.add_to)
+        print(f"added the example year {YEAR} to {args.add_to}")
