@@ -153,9 +153,17 @@ local function table_blocks(id)
   local simple = pandoc.SimpleTable(pandoc.Inlines(t.caption), aligns, widths, header, rows)
   local tbl = pandoc.utils.from_simple_table(simple)
   tbl.attr = pandoc.Attr("tab-" .. id)
+  -- The label column heads its rows (th scope="row" in HTML), for screen readers.
+  for _, body in ipairs(tbl.bodies) do body.row_head_columns = 1 end
   local notes = {}
   for _, line in ipairs(t.notes) do table.insert(notes, pandoc.Para(pandoc.Inlines(line))) end
-  return {tbl, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))}
+  local framed = tbl
+  if is_html then
+    -- A wide table scrolls inside its own region on a narrow screen, not the page.
+    framed = pandoc.Div({tbl}, pandoc.Attr("", {"tabellram"},
+      {{"role", "region"}, {"aria-label", t.caption}, {"tabindex", "0"}}))
+  end
+  return {framed, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))}
 end
 
 local function chart_blocks(id)
@@ -194,6 +202,15 @@ div = function(el)
   end
 end
 
+-- The report's content is the page's main landmark (the title and contents come before).
+local function landmarks(doc)
+  if is_html then
+    table.insert(doc.blocks, 1, pandoc.RawBlock("html", "<main>"))
+    table.insert(doc.blocks, pandoc.RawBlock("html", "</main>"))
+  end
+  return doc
+end
+
 local function report_missing(doc)
   if #missing > 0 then
     local seen, names = {}, {}
@@ -214,4 +231,5 @@ return {
   {Div = div},
   {Span = span, traverse = "topdown"},
   {Pandoc = report_missing},
+  {Pandoc = landmarks},
 }

@@ -347,9 +347,10 @@ def test_the_daemon_publishes_two_years_and_the_years_after_retries_and_backfill
         **other.env(),
         "DAGSTER_HOME": str(home),
         "HALSOSAMTAL_SENSOR_SECONDS": "2",
-        # Long enough for a run to wait out the CLI build below, short enough for the
-        # first run to give up on the writer the test plays and be retried.
-        "HALSOSAMTAL_WAREHOUSE_WAIT": "15",
+        # Long enough for a run to wait out the CLI build below (a forced build of a year,
+        # 20–40 s on a loaded two-core machine), short enough for the first run to give up
+        # on the writer the test plays and be retried.
+        "HALSOSAMTAL_WAREHOUSE_WAIT": "75",
     }
     with Dagster(settings, other.root / "dagster.log").start() as dagster:
         dagster.wait_for_webserver()

@@ -126,7 +126,8 @@ def test_every_number_in_the_html_links_to_its_trace(html, build_root):
     for table_id, body in figure_tables:
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
             cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
-            for cell in cells[1:]:  # the first cell is the row's label
+            assert row.lstrip().startswith("<th"), (table_id, row[:80])  # the row's label
+            for cell in cells:
                 if re.search(r"\d", re.sub(r"<[^>]+>", "", cell)):
                     assert 'class="fig"' in cell, (table_id, cell)
     # In the running text, every figure reference became a link as well.
@@ -299,3 +300,16 @@ def test_one_rule_says_which_figures_are_synthetic_everywhere(warehouse, build_r
     assert "Bygger på syntetiska svar." in page
     page = (build_root / "2024" / "sparbarhet" / "text.oanvant_kr.html").read_text("utf-8")
     assert "syntetiska" not in page
+
+
+def test_html_landmarks_and_table_headers(html):
+    """What axe-core found missing: one main landmark; no empty column header (the label
+    column is named, e.g. "Svarsalternativ"); wide tables scroll in a named region."""
+    assert html.count("<main>") == 1 and html.count("</main>") == 1
+    for table_id, head in re.findall(
+        r'<table id="tab-([^"]+)".*?<thead>(.*?)</thead>', html, flags=re.S
+    ):
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)
+        assert headers and all(h.strip() for h in headers), table_id
+    regions = re.findall(r'<div class="tabellram" role="region" aria-label="([^"]+)"', html)
+    assert len(regions) == html.count('<table id="tab-')

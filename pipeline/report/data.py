@@ -82,7 +82,7 @@ def layout_table(
     notes.append(f"Källa: {spec.source_text(years)}")
     return {
         "caption": f"{spec.number}. {spec.title}",
-        "header": ["", *headers],
+        "header": [spec.row_header, *headers],
         "rows": rows,
         "notes": notes,
         "widths": widths(len(headers) + 1),

@@ -47,7 +47,7 @@ def write_workbook(cells: pl.DataFrame, year: int, path: Path) -> Path:
         wide = wide.drop("row_id")
         # A table of real and synthetic rows says which each row is (basis.is_synthetic).
         mixed = spec.basis == "mixed"
-        header = ["", *wide.columns[1:], *(["Underlag"] if mixed else [])]
+        header = [spec.row_header, *wide.columns[1:], *(["Underlag"] if mixed else [])]
         sheet.write_row(4, 0, header, head)
         for r, (row_id, row) in enumerate(zip(row_ids, wide.iter_rows(), strict=True), start=5):
             sheet.write_string(r, 0, row[0] or "")

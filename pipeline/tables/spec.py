@@ -62,6 +62,7 @@ class TableSpec:
     beyond_published: bool = False
     derive_last: bool = False
     printed: bool = True  # False: only quoted in the running text, not printed as a table
+    row_header: str = ""  # the header of the label column ("Svarsalternativ", "Region")
     real_with_money: tuple[str, ...] = ()  # rows real when the year's money is (basis mixed)
     real_rows: tuple[str, ...] = ()  # rows real in every year (facts of the grant)
 
