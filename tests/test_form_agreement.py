@@ -195,3 +195,14 @@ def test_a_compared_question_with_changed_options_has_one_row_per_option():
         (2, "utoka", "Utöka eller bredda hälsosamtal"),
         (3, "starta", "Starta hälsosamtal"),
     ]
+
+
+def test_a_forgotten_renumbering_is_named_as_headers_that_differ(tmp_path):
+    """The export numbers a question 14, the form still says 13: the file is rejected with
+    each column and its match under the other number, not read as broken skip logic."""
+    folder = corpus_folder(tmp_path, "good.csv")
+    stale = edited_form(tmp_path, 'number = "13"', 'number = "14"')
+    outcome = ingest_folder(duckdb.connect(), folder, stale, {})[0]
+    assert outcome.status == "rejected"
+    assert "column(s) of the 2024 form are missing: '14. Vart har kommunen" in outcome.reason
+    assert "(did you mean '13. Vart har kommunen" in outcome.reason
