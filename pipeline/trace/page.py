@@ -18,7 +18,7 @@ import polars as pl
 from pipeline.report.basis import is_synthetic
 from pipeline.report.swedish import in_table, in_text
 from pipeline.tables.spec import table_specs
-from pipeline.trace.lineage import recompute
+from pipeline.trace.lineage import from_sums
 
 TEMPLATES = Path(__file__).parent / "templates"
 FOLDER = "sparbarhet"  # the per-table pages, beside sparbarhet.html
@@ -98,28 +98,51 @@ ORDER BY figure_id, role DESC, source_file, source_row, contribution, kommunkod
 
 
 def figure_pages(con: duckdb.DuckDBPyConnection, year: int, cells: list[dict]) -> list[dict]:
-    """Every figure with what its page shows."""
+    """Every figure with what its page shows (its rows summed column-wise, then recomputed
+    by the lineage's own rule)."""
     rows = con.sql(ROWS_SQL, params={"y": year}).pl()
     html = dict(rows_as_html(rows).iter_rows()) if rows.height else {}
-    by_figure = rows.partition_by("figure_id", as_dict=True) if rows.height else {}
+    value = pl.col("role") != "denominator"
+    sums = {
+        s["figure_id"]: s
+        for s in rows.group_by("figure_id")
+        .agg(
+            pl.col("aggregation").first(),
+            n_rows=pl.len(),
+            n_numerator=value.sum(),
+            total=pl.col("contribution").filter(value).sum(),
+            largest=pl.col("contribution").filter(value).max(),
+            denominator=pl.col("contribution").filter(~value).sum(),
+        )
+        .iter_rows(named=True)
+    }
     specs = {s.id: s for s in table_specs()}
     pages = []
     for c in cells:
-        mine = by_figure.get((c["figure_id"],))
-        listed = mine.to_dicts() if mine is not None else []
-        recomputed = recompute(listed) if listed else None
+        mine = sums.get(c["figure_id"])
+        recomputed = (
+            from_sums(
+                mine["aggregation"],
+                mine["n_numerator"],
+                mine["total"],
+                mine["largest"] or 0,
+                mine["denominator"],
+            )
+            if mine
+            else None
+        )
         spec = specs[c["table_id"]]
         pages.append(
             {
                 **c,
                 "spec": spec,
                 "text": in_text(c["value"], c["unit"]),
-                "rule": RULES.get(listed[0]["aggregation"], "") if listed else "",
+                "rule": RULES.get(mine["aggregation"], "") if mine else "",
                 "recomputed": "–" if recomputed is None else in_table(recomputed, c["unit"]),
                 "matches": recomputed == c["value"],
-                "n_rows": len(listed),
-                "n_numerator": sum(r["role"] != "denominator" for r in listed),
-                "n_denominator": sum(r["role"] == "denominator" for r in listed),
+                "n_rows": mine["n_rows"] if mine else 0,
+                "n_numerator": mine["n_numerator"] if mine else 0,
+                "n_denominator": mine["n_rows"] - mine["n_numerator"] if mine else 0,
                 "synthetic": is_synthetic(spec, c["row_id"], year),
                 "rows_html": markupsafe.Markup(html.get(c["figure_id"], "")),
                 "report_anchor": f"tab-{spec.id}" if spec.printed else "",
