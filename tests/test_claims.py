@@ -293,7 +293,7 @@ PERTURBATIONS = st.fixed_dictionaries(
 
 
 @pytest.mark.slow
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(change=PERTURBATIONS)
 def test_the_rendered_text_stays_true_on_perturbed_data(warehouse, tmp_path_factory, change):
     """2024's data changed the ways other years differ (no money left over, nobody only
