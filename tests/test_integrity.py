@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -368,5 +369,8 @@ def test_the_validation_report_shows_withdrawals_and_every_status(tmp_path):
         "Rapporten har svars-ID",
     ):
         assert text in html, text
+    # Every failing row names its municipality beside the code (good.csv's are known).
+    failing = html.split("<h2>Rader som bryter en regel")[1].split("<h2>")[0]
+    assert re.search(r"<td>[A-ZÅÄÖ][^<(]+ \(\d{4}\)</td>", failing), failing[:500]
     rules = html.split("<h2>Regler")[1].split("<h2>Rader")[0]
     assert "återrapporter" in rules and "every" not in rules  # the rules in Swedish

@@ -30,10 +30,11 @@ def write_validation_report(con: duckdb.DuckDBPyConnection, year: int, path: Pat
     )
     failures = _rows(
         con,
-        """SELECT f.*, s.status FROM validated.failures AS f
+        """SELECT f.*, s.status, k.kommun_namn FROM validated.failures AS f
            LEFT JOIN staged.submissions AS s
                ON s.bidragsar = f.bidragsar AND s.source_file = f.source_file
                AND s.source_row = f.source_row
+           LEFT JOIN reference.kommuner AS k ON k.kommunkod = f.kommunkod
            WHERE f.bidragsar = $y ORDER BY f.severity, f.rule_id, f.source_file, f.source_row""",
         year,
     )
@@ -62,9 +63,10 @@ def write_validation_report(con: duckdb.DuckDBPyConnection, year: int, path: Pat
         failures=failures,
         quarantine=_rows(
             con,
-            "SELECT q.*, s.status FROM validated.quarantine AS q LEFT JOIN staged.submissions "
-            "AS s USING (bidragsar, submission_id) WHERE q.bidragsar = $y "
-            "ORDER BY q.source_file, q.source_row",
+            "SELECT q.*, s.status, k.kommun_namn FROM validated.quarantine AS q "
+            "LEFT JOIN staged.submissions AS s USING (bidragsar, submission_id) "
+            "LEFT JOIN reference.kommuner AS k ON k.kommunkod = q.kommunkod "
+            "WHERE q.bidragsar = $y ORDER BY q.source_file, q.source_row",
             year,
         ),
     )
