@@ -49,9 +49,9 @@ def current_publication(context: dg.AssetExecutionContext) -> str | None:
     """The published version of the run's grant year when that year is current (same
     inputs and code as its latest publication) and the run is not forced; None otherwise.
 
-    The first assets of a year's run (the form and the ledgers) then yield nothing, so
-    Dagster skips every step after them: a run launched from the UI, a retry or a sensor
-    request for a year that is already current does no work, as the command line does not.
+    The first asset of a year's run (raw/inputs) then yields nothing, so Dagster skips
+    every step after it: a run launched from the UI, a retry or a sensor request for a
+    year that is already current does no work, as the command line does not.
     """
     from pipeline.freshness import current_version
 
