@@ -29,6 +29,7 @@ import polars as pl
 from pipeline.config import build_dir, year_dir
 from pipeline.freshness import (
     fingerprint,
+    is_returns_input,
     latest_version,
     read_manifest,
     record_build,
@@ -124,7 +125,8 @@ def content_key(con: duckdb.DuckDBPyConnection, year: int, state: dict[str, Any]
         params={"y": year},
     ).pl()
     digest = hashlib.sha256(cells.write_csv().encode())
-    for part in (state["code_version"], state["submissions"], inputs_as_read(con, year)):
+    files = [i for i in state["inputs"] if is_returns_input(i["path"], year)]  # as read
+    for part in (state["code_version"], state["submissions"], files):
         digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
 
@@ -222,7 +224,7 @@ def publish(
         # added to a shared reference file, say): the published version stays current.
         if (
             fingerprint(previous) == fingerprint(state)
-            or previous.get("content") == (state["content"])
+            or previous.get("content") == state["content"]
         ):
             switch_to(latest[1], out)
             record_published(con, year, state, previous["version"])
