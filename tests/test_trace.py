@@ -11,8 +11,6 @@ import time
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pipeline.trace.cli import UnknownFigure, list_figures, trace
 from pipeline.trace.lineage import recompute
@@ -51,16 +49,17 @@ def test_every_figure_recomputes_from_its_lineage_alone(figures, lineage):
     assert wrong == []
 
 
-@settings(max_examples=200, deadline=None)
-@given(data=st.data())
-def test_any_figure_recomputes_from_its_rows(figures, lineage, data):
-    year, figure_id, value = data.draw(st.sampled_from(figures))
-    rows = lineage.get((year, figure_id), [])
-    assert recomputed(lineage, year, figure_id) == value
-    for r in rows:  # every row names its source completely
-        assert r["source_file"] and r["role"] in ("numerator", "denominator", "value")
+def test_every_lineage_row_names_its_source_completely(lineage):
+    rows = [r for rs in lineage.values() for r in rs]
+    assert len(rows) > 50_000
+    for r in rows:
+        assert r["source_file"] and r["role"] in ("numerator", "denominator", "value"), r
         if r["source_file"].startswith("raw/returns/"):
-            assert r["submission_id"] and r["source_row"] >= 2 and len(r["source_sha256"]) == 64
+            assert len(r["source_sha256"]) == 64, r
+            if r["source_row"] is not None:  # one row of an export: a submission
+                assert r["submission_id"] and r["source_row"] >= 2, r
+            else:  # a whole export file (the count of files read or rejected)
+                assert r["submission_id"] is None and r["aggregation"] == "count", r
 
 
 def test_a_real_money_figure_traces_to_the_real_rows(warehouse):

@@ -21,7 +21,7 @@ lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, sourc
         FROM w CROSS JOIN LATERAL (VALUES ('formular_oppnat', w.opened),
                                          ('aterrapport_sista_dag', w.deadline)) AS x (id, d)
     UNION ALL SELECT CASE WHEN status = 'rejected' THEN 'avvisade_filer' ELSE 'inlasta_filer'
-        END, 'numerator', NULL, NULL, source_file, NULL, NULL, 1, 'count'
+        END, 'numerator', NULL, NULL, source_file, source_sha256, NULL, 1, 'count'
         FROM raw.export_folder_state
         WHERE bidragsar = $bidragsar AND status IN ('loaded', 'rejected')
     UNION ALL SELECT 'inkomna_rapporter', 'numerator', kommunkod, submission_id, source_file,
@@ -31,9 +31,11 @@ lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, sourc
         WHERE CAST(submitted_at AS DATE) > (SELECT deadline FROM w)
     UNION ALL SELECT 'ersatta_rapporter', 'numerator', kommunkod, submission_id, source_file,
         source_sha256, source_row, 1, 'count' FROM subs WHERE superseded_by IS NOT NULL
-    UNION ALL SELECT 'karantan', 'numerator', kommunkod, submission_id, source_file, NULL,
-        source_row, 1, 'count' FROM validated.quarantine
-        WHERE bidragsar = $bidragsar AND is_current
+    UNION ALL SELECT 'karantan', 'numerator', q.kommunkod, q.submission_id, q.source_file,
+        f.source_sha256, q.source_row, 1, 'count'
+        FROM validated.quarantine AS q
+        LEFT JOIN raw.export_folder_state AS f USING (bidragsar, source_file)
+        WHERE q.bidragsar = $bidragsar AND q.is_current
     UNION ALL SELECT 'data_per', 'value', kommunkod, submission_id, source_file,
         source_sha256, source_row, CAST(strftime(submitted_at, '%Y%m%d') AS INTEGER), 'max'
         FROM subs WHERE is_current
