@@ -77,6 +77,20 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) 
         con.unregister("incoming")
 
 
+def add_new_columns(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    select: str,
+    params: dict[str, object] | None = None,
+) -> None:
+    """A model that gained a column keeps the table's other years: add the column."""
+    wanted = con.execute(f"DESCRIBE ({select})", params).fetchall()
+    existing = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, dtype, *_ in wanted:
+        if name not in existing:
+            execute(con, f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')
+
+
 def replace_rows(
     con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame, where: dict[str, object]
 ) -> None:
@@ -99,6 +113,7 @@ def replace_rows_from(
     # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
     # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
     execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
+    add_new_columns(con, table, f"SELECT * FROM {source}")
     with transaction(con):
         execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
         execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM {source}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import SQL_DIR
-from pipeline.db import execute, fetch_one, transaction
+from pipeline.db import add_new_columns, execute, fetch_one, transaction
 
 
 def sql_text(name: str) -> str:
@@ -25,17 +25,6 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def sql_path(name: str) -> Path:
     return SQL_DIR / f"{name}.sql"
-
-
-def add_new_columns(
-    con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict[str, object]
-) -> None:
-    """A model that gained a column keeps the table's other years: add the column."""
-    wanted = con.execute(f"DESCRIBE ({select})", params).fetchall()
-    existing = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-    for name, dtype, *_ in wanted:
-        if name not in existing:
-            execute(con, f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')
 
 
 def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) -> int:

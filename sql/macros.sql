@@ -10,6 +10,11 @@ CREATE OR REPLACE TEMP MACRO mkr(x) AS
 CREATE OR REPLACE TEMP MACRO in_population(population, used_grant, started) AS
     CASE population WHEN 'recipients' THEN true WHEN 'used' THEN used_grant
                     WHEN 'started' THEN started END;
+-- The answers (question or question:option, see staged.answers) that put a report in a
+-- population: what a trace shows as the export cells behind a denominator row.
+CREATE OR REPLACE TEMP MACRO population_cells(population) AS
+    CASE population WHEN 'recipients' THEN 'rekvirerat' WHEN 'used' THEN 'anvant'
+                    WHEN 'started' THEN 'anvant genomforande' END;
 -- A municipality's target group (residents aged 80+ without elderly care) recovered from
 -- its allocation key: key = round(n · appropriation / national target group).
 CREATE OR REPLACE TEMP MACRO malgrupp(key_kr, national_target_group, appropriation) AS

@@ -4,6 +4,7 @@ CSV, its list and its errors; real figures trace to real rows."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,11 @@ import time
 import polars as pl
 import pytest
 
+from pipeline.report.basis import is_synthetic
+from pipeline.tables.spec import table_specs
 from pipeline.trace.cli import UnknownFigure, list_figures, trace
 from pipeline.trace.lineage import recompute
+from pipeline.trace.page import trace_rows
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +72,7 @@ def test_a_real_money_figure_traces_to_the_real_rows(warehouse):
         assert trace(con, 2024, "text.kommuner_aterbetalar", out=out)
     text = out.getvalue()
     assert "text.kommuner_aterbetalar = 45" in text
-    assert "source rows: 45 (45 numerator)" in text
+    assert "source rows: 292 (247 denominator, 45 numerator)" in text
     assert "data: real figures" in text
     assert "Göteborgs kommun" in text and "raw/returns/2024/" in text
     assert "recomputed from these rows alone: 45.0 — matches" in text
@@ -162,30 +166,44 @@ def test_clicking_a_number_in_the_browser_lands_on_its_trace(warehouse, build_ro
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     try:
         report = (build_root / "2024" / "rapport.html").as_uri()
+        driver.get(report)
+        first_per_table = [  # the first number of every table in the report
+            (f"#{t.get_attribute('id')} a[data-figure]", None, None)
+            for t in driver.find_elements(By.CSS_SELECTOR, "[id^='tab-']")
+            if t.find_elements(By.CSS_SELECTOR, "a[data-figure]")
+        ]
+        assert len(first_per_table) >= 12
         for selector, figure_id, expected in [
             (
                 '#tab-tabell1 a[data-figure="tabell1.none.antal"]',
                 "tabell1.none.antal",
-                {"täljare"},
+                {"täljare", "nämnare"},
             ),
             (
                 'p a[data-figure="text.kommuner_aterbetalar"]',
                 "text.kommuner_aterbetalar",
-                {"täljare"},
+                {"täljare", "nämnare"},
             ),
-            (  # a share of Bilaga 2: numerator and denominator rows
+            (
                 '#tab-bilaga2 a[data-figure="bilaga2.05.andel"]',
                 "bilaga2.05.andel",
                 {"täljare", "nämnare"},
             ),
-            (  # a synthetic figure
+            (
+                '#tab-bilaga1_tabell1 a[data-figure="bilaga1_tabell1.0114.oanvant_andel"]',
+                "bilaga1_tabell1.0114.oanvant_andel",
+                {"värde", "nämnare"},
+            ),
+            (
                 '#tab-tabell3 a[data-figure="tabell3.80_plus.andel"]',
                 "tabell3.80_plus.andel",
                 {"täljare", "nämnare"},
-            ),
+            ),  # a synthetic figure
+            *first_per_table,
         ]:
             driver.get(report)
             link = driver.find_element(By.CSS_SELECTOR, selector)
+            figure_id = figure_id or link.get_attribute("data-figure")
             driver.execute_script("arguments[0].scrollIntoView();", link)
             start = time.perf_counter()
             link.click()
@@ -193,16 +211,96 @@ def test_clicking_a_number_in_the_browser_lands_on_its_trace(warehouse, build_ro
             section = driver.find_element(By.ID, figure_id)
             assert time.perf_counter() - start < 2  # a small page, not the whole year
             assert section.find_element(By.TAG_NAME, "h1").text.startswith(figure_id)
-            rows = section.find_elements(By.CSS_SELECTOR, "tbody tr")
-            assert len(rows) > 1  # the rows behind the number are listed
-            roles = {r.find_elements(By.TAG_NAME, "td")[0].text for r in rows}
-            assert roles == expected, (figure_id, roles)
-            assert "kommun (" in rows[0].find_elements(By.TAG_NAME, "td")[1].text
-            synthetic = "Bygger på syntetiska svar." in section.text
-            assert synthetic == figure_id.startswith("tabell3"), figure_id
-            assert "(stämmer)" in section.text  # recomputed from its rows
+            check_trace_section(driver, section, figure_id, expected)
             assert driver.execute_script("return document.querySelector(':target').id") == figure_id
             driver.find_element(By.LINK_TEXT, "Till rapporten").click()  # and back
             assert "rapport.html" in driver.current_url
     finally:
         driver.quit()
+
+
+def check_trace_section(driver, section, figure_id: str, expected_roles: set[str] | None) -> None:
+    """A figure's trace as the reviewer reads it: its rows, their roles, the municipality's
+    name beside its code, the export cells as filed, the synthetic mark, the recomputation."""
+    rows = driver.execute_script(  # the rendered text of every cell, in one round trip
+        "return [...arguments[0].querySelectorAll('tbody tr')]"
+        ".map(r => [...r.cells].map(c => c.innerText))",
+        section,
+    )
+    assert rows, figure_id  # the rows behind the number are listed
+    roles = {r[0] for r in rows}
+    assert roles <= {"täljare", "nämnare", "värde"}
+    if expected_roles is not None:
+        assert roles == expected_roles, (figure_id, roles)
+    for _role, kommun, submission, source_file, source_row, cells, _ in rows:
+        if kommun:
+            assert re.fullmatch(r".+ \(\d{4}\)", kommun), kommun  # name (kommunkod)
+        if source_file.startswith("raw/returns/") and source_row:
+            assert submission and " = " in cells, (figure_id, cells)
+    synthetic = "Bygger på syntetiska svar." in section.text
+    spec = next(s for s in table_specs() if s.id == figure_id.split(".")[0])
+    assert synthetic == is_synthetic(spec, figure_id.split(".")[1], 2024), figure_id
+    if figure_id.startswith("tabell3."):
+        assert synthetic
+    if figure_id.startswith(("tabell1.", "bilaga1_tabell1.", "bilaga2.")):
+        assert not synthetic
+    assert "(stämmer)" in section.text  # recomputed from its rows
+
+
+@pytest.fixture(scope="module")
+def trace_rows_2024(warehouse) -> pl.DataFrame:
+    with warehouse.connect() as con:
+        return trace_rows(con, 2024)
+
+
+def test_every_export_row_shows_the_cells_that_made_it(trace_rows_2024):
+    named = trace_rows_2024.filter(
+        pl.col("cells").is_not_null() & pl.col("source_row").is_not_null()
+    )
+    assert named.height > 40_000
+    unresolved = named.filter(pl.col("celler").is_null())
+    assert (
+        unresolved.select("figure_id", "source_file", "source_row", "cells").head(5).to_dicts()
+        == []
+    )
+    # every row of an export behind a figure names its cells (not only a few tables)
+    exports = trace_rows_2024.filter(
+        pl.col("source_file").str.starts_with("raw/returns/")
+        & pl.col("source_row").is_not_null()
+        & ~pl.col("figure_id").str.starts_with("rapportdata.")
+    )
+    assert exports.filter(pl.col("cells").is_null()).height == 0
+
+
+def test_a_cell_as_filed_is_the_amount_the_row_contributes(warehouse, trace_rows_2024):
+    """A row that contributes an amount (kronor, persons) names the one cell holding it, and
+    that cell's value as filed is the amount."""
+    answers = warehouse.query(
+        "SELECT source_file, source_row, question_id AS cells, value_num FROM staged.answers "
+        "WHERE option_code IS NULL"
+    )
+    amounts = trace_rows_2024.filter(
+        pl.col("source_file").str.starts_with("raw/returns/")
+        & ~pl.col("cells").str.contains(" |:")
+        & (pl.col("aggregation") != "count")
+        & (pl.col("contribution").abs() != 1)
+    ).join(answers, on=["source_file", "source_row", "cells"], how="left")
+    assert amounts.height > 5_000
+    assert set(amounts["cells"]) >= {"rekvirerat", "oanvant", "anvant", "antal_personer"}
+    wrong = amounts.filter(pl.col("value_num") != pl.col("contribution").abs())
+    assert wrong.select("figure_id", "cells", "value_num", "contribution").head(5).to_dicts() == []
+    assert amounts["value_num"].null_count() == 0
+
+
+def test_every_figure_with_an_n_lists_its_denominator_rows(warehouse):
+    """The n printed beside a figure is what its denominator rows add up to (counts of
+    municipalities, or kronor)."""
+    missing = warehouse.query(
+        """SELECT c.bidragsar, c.figure_id, c.denominator, sum(l.contribution) AS rows_sum
+           FROM tables.cells AS c
+           LEFT JOIN lineage.rows AS l ON l.bidragsar = c.bidragsar
+                AND l.figure_id = c.figure_id AND l.role = 'denominator'
+           WHERE c.denominator IS NOT NULL AND c.table_id <> 'bedomningar'
+           GROUP BY ALL HAVING rows_sum IS DISTINCT FROM c.denominator"""
+    )
+    assert missing.head(10).to_dicts() == []

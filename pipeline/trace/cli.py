@@ -115,7 +115,14 @@ def trace(
         file=out,
     )
     shown = rows.select(
-        "role", "kommunkod", "kommun", "submission_id", "source_file", "source_row", "contribution"
+        "role",
+        "kommunkod",
+        "kommun",
+        "submission_id",
+        "source_file",
+        "source_row",
+        "cells",
+        "contribution",
     )
     with pl.Config(
         tbl_rows=-1,

@@ -28,6 +28,7 @@ LINEAGE_SCHEMA = {
     "source_row": pl.Int32,
     "contribution": pl.Float64,
     "aggregation": pl.String,
+    "cells": pl.String,
     "synthetic": pl.Boolean,
 }
 

@@ -2,7 +2,7 @@
 (the tables, and a search over every figure), a page per table listing its figures, and a
 page per figure, build/<year>/sparbarhet/<figure>.html: its definition in words, its value
 recomputed from its rows, and the rows (role, municipality name and code, submission,
-file, row, contribution), at most SHOWN_ROWS of them. Every number of the HTML report
+file, row, the export cells and their values as filed, contribution), at most SHOWN_ROWS of them. Every number of the HTML report
 links to its figure's page, and each page links back."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import polars as pl
 
 from pipeline.report.basis import is_synthetic
 from pipeline.report.swedish import in_table, in_text
+from pipeline.sqlfiles import sql_text
 from pipeline.tables.spec import table_specs
 from pipeline.trace.lineage import from_sums
 
@@ -63,6 +64,7 @@ def rows_as_html(rows: pl.DataFrame) -> pl.DataFrame:
         escaped("submission_id"),
         escaped("source_file"),
         escaped("source_row"),
+        escaped("celler"),
         pl.col("bidrag"),
     ]
     html = pl.concat_str(
@@ -86,21 +88,23 @@ def source_counts(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     return dict(rows)
 
 
-# A contribution in Swedish format (no-break space between thousands, decimal comma).
-ROWS_SQL = """
-SELECT *, CASE WHEN contribution = round(contribution)
-               THEN replace(format('{:,.0f}', contribution), ',', chr(160))
-               ELSE replace(replace(replace(format('{:,.1f}', contribution), ',', '_'),
-                                    '.', ','), '_', chr(160)) END AS bidrag
-FROM lineage.rows WHERE bidragsar = $y
-ORDER BY figure_id, role DESC, source_file, source_row, contribution, kommunkod
-"""
+def trace_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """The year's lineage rows as the pages list them, each with the export cells (column
+    and value as filed) behind it."""
+    params = {"bidragsar": year}
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('lineage/_cells')}", params
+    )
+    try:
+        return con.sql(sql_text("lineage/_trace_rows"), params=params).pl()
+    finally:
+        con.execute("DROP TABLE IF EXISTS trace_cells")
 
 
 def figure_pages(con: duckdb.DuckDBPyConnection, year: int, cells: list[dict]) -> list[dict]:
     """Every figure with what its page shows (its rows summed column-wise, then recomputed
     by the lineage's own rule)."""
-    rows = con.sql(ROWS_SQL, params={"y": year}).pl()
+    rows = trace_rows(con, year)
     html = dict(rows_as_html(rows).iter_rows()) if rows.height else {}
     value = pl.col("role") != "denominator"
     sums = {

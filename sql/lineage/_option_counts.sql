@@ -1,5 +1,5 @@
 -- Lineage of the generic choice-question tables: the respondents who ticked each option
--- (numerator) and the population (denominator).
+-- (numerator) and the population (denominator, of the count's n and of the share).
 WITH pop AS (
     SELECT * FROM staged.respondents
     WHERE bidragsar = $bidragsar AND in_population($population, used_grant, started)
@@ -13,15 +13,12 @@ ticked AS (
     FROM staged.answers AS a JOIN pop USING (bidragsar, submission_id)
     WHERE a.bidragsar = $bidragsar AND a.question_id = $question AND a.value_num = 1
 )
-SELECT t.option_code AS row_id, 'antal' AS col_id, 'numerator' AS role, t.kommunkod,
+SELECT t.option_code AS row_id, c.col_id, 'numerator' AS role, t.kommunkod,
        t.submission_id, t.source_file, t.source_sha256, t.source_row, 1 AS contribution,
-       'count' AS aggregation
-FROM ticked AS t
+       c.aggregation, $question || ':' || t.option_code AS cells
+FROM ticked AS t CROSS JOIN (VALUES ('antal', 'count'), ('andel', 'share')) AS c (col_id, aggregation)
 UNION ALL
-SELECT t.option_code, 'andel', 'numerator', t.kommunkod, t.submission_id, t.source_file,
-       t.source_sha256, t.source_row, 1, 'share'
-FROM ticked AS t
-UNION ALL
-SELECT o.option_code, 'andel', 'denominator', p.kommunkod, p.submission_id, p.source_file,
-       p.source_sha256, p.source_row, 1, 'share'
+SELECT o.option_code, c.col_id, 'denominator', p.kommunkod, p.submission_id, p.source_file,
+       p.source_sha256, p.source_row, 1, c.aggregation, population_cells($population)
 FROM options AS o CROSS JOIN pop AS p
+CROSS JOIN (VALUES ('antal', 'count'), ('andel', 'share')) AS c (col_id, aggregation)

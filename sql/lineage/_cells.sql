@@ -1,0 +1,25 @@
+-- The cells a trace names, with their value as filed: every answer of the year's exports
+-- under the export's own column header (cell 'question' or 'question:option', as lineage
+-- rows name them in `cells`), and the columns of the ledger and reference files under
+-- their own names. One row per file × row × cell.
+WITH files AS (SELECT DISTINCT source_file FROM lineage.rows WHERE bidragsar = $bidragsar),
+reference_cells AS (
+    UNPIVOT (SELECT source_file, source_row,
+                    COLUMNS(* EXCLUDE (source_file, source_row, source_sha256, loaded_at))::VARCHAR
+             FROM reference.bidragsar)
+    ON COLUMNS(* EXCLUDE (source_file, source_row)) INTO NAME cell VALUE value
+    UNION ALL
+    UNPIVOT (SELECT source_file, source_row,
+                    COLUMNS(* EXCLUDE (source_file, source_row, source_sha256, loaded_at))::VARCHAR
+             FROM reference.kommuner)
+    ON COLUMNS(* EXCLUDE (source_file, source_row)) INTO NAME cell VALUE value
+    UNION ALL
+    SELECT source_file, source_row, 'belopp_kr', CAST(belopp_kr AS VARCHAR)
+    FROM ledger.fordelningsnyckel WHERE bidragsar = $bidragsar
+)
+SELECT source_file, source_row, question_id AS question, option_code AS option,
+       column_name, raw_value AS value
+FROM staged.answers WHERE source_file IN (SELECT source_file FROM files)
+UNION ALL
+SELECT source_file, source_row, cell, NULL, cell, value
+FROM reference_cells WHERE source_file IN (SELECT source_file FROM files)
