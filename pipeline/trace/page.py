@@ -2,8 +2,9 @@
 (the tables, and a search over every figure), a page per table listing its figures, and a
 page per figure, build/<year>/sparbarhet/<figure>.html: its definition in words, its value
 recomputed from its rows, and the rows (role, municipality name and code, submission,
-file, row, the export cells and their values as filed, contribution), at most SHOWN_ROWS of them. Every number of the HTML report
-links to its figure's page, and each page links back."""
+file, row, the export cells and their values as filed, contribution), at most SHOWN_ROWS
+of them. Every number of the HTML report links to its figure's page, and each page links
+back."""
 
 from __future__ import annotations
 
