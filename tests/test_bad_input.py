@@ -3,8 +3,10 @@ it is staged untouched."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
+from html import unescape
 from pathlib import Path
 
 import duckdb
@@ -49,6 +51,8 @@ def test_bad_file_outcome(staged, name):
     if expected["status"] == "rejected":
         assert expected["reason"] in outcome.reason
         assert any(name in m and "rejected" in m for m in blocking_errors(con, 2024))
+        swedish = blocking_errors(con, 2024, swedish=True)
+        assert any(f"{name}: filen avvisades: {outcome.reason_sv}" in m for m in swedish)
         assert rows_from_file == 0  # nothing of a rejected file is half-loaded
         assert outcome.path.endswith(name)
     else:
@@ -61,7 +65,7 @@ def test_bad_file_outcome(staged, name):
         assert sorted({r[0] for r in failures if r[1] == "warning"}) == expected.get("warnings", [])
         rows = expected.get("rows", [2])
         for _rule, _severity, message, row in failures:
-            assert name in message and f"row {row}" in message and row in rows  # named
+            assert name in message and f"rad {row}" in message and row in rows  # named
         if "message" in expected:
             assert any(expected["message"] in r[2] for r in failures), failures
         statuses = con.execute(
@@ -94,3 +98,37 @@ def test_bad_file_outcome(staged, name):
     ).fetchall()
     assert good == [("0180", True, True), ("0980", True, True)]
     assert outcomes["good.csv"].status == "loaded"
+
+
+# Words of English that no Swedish sentence of validering.html holds.
+ENGLISH = {
+    *("the", "is", "are", "not", "of", "and", "was", "has", "have", "but", "with", "from"),
+    *("this", "that", "which", "every", "rule", "broken", "file", "row", "rows", "column"),
+    *("columns", "value", "values", "must", "cannot", "should", "its", "their", "submitted"),
+    *("report", "reports", "empty", "missing", "ambiguous", "number", "rejected", "ticked"),
+    *("header", "headers", "folder"),
+}
+
+
+def english_words(html: str) -> set[str]:
+    """English words in the text a reader sees, leaving out what is quoted from the data:
+    file paths, quoted cell values and code."""
+    html = re.sub(r"(?s)<(code|style|title)\b.*?</\1>", " ", html)
+    html = re.sub(r'(?s)<td class="data">.*?</td>', " ", html)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|\S*/\S*|\S+\.(csv|xlsx|pdf|toml)\b", " ", text)
+    return {w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH}
+
+
+def test_the_validation_report_is_swedish_throughout(tmp_path):
+    """Every bad file of the corpus in one year: every rejection, failing row and
+    quarantine reason of validering.html reads in Swedish, with the municipality's name."""
+    from pipeline.validation.report import write_validation_report
+
+    folder = tmp_path / "2024"
+    shutil.copytree(CORPUS / "files", folder)
+    con = duckdb.connect()
+    stage_and_validate(con, 2024, folder)
+    html = write_validation_report(con, 2024, tmp_path / "validering.html").read_text("utf-8")
+    assert html.count("filen avvisades") >= 15 and "regeln bryts" in html
+    assert english_words(html) == set()

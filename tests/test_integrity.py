@@ -131,7 +131,7 @@ def test_the_colliding_reports_follow_the_documented_rules(tmp_path):
     blocking = blocking_errors(con, 2024)
     assert (
         len(blocking) == 1
-        and "Svars-ID 9000001 is already the id of Region Gotland" in (blocking[0])
+        and "Svars-ID 9000001 är redan svars-ID för Region Gotland" in (blocking[0])
     )
 
 

@@ -313,8 +313,8 @@ def test_unknown_municipality_is_an_error_naming_file_row_and_value(tmp_path):
     )
     assert row[0].endswith("export.csv") and row[1] == 3 and row[2] is None
     assert row[3] == (
-        "Organisation 'Atlantis kommun' is not a municipality of raw/reference/kommuner.csv"
-        ' (write its name as "Stockholms kommun" or "Stockholm", or its kommunkod "0180")'
+        "Organisation 'Atlantis kommun' är ingen kommun i raw/reference/kommuner.csv"
+        ' (skriv namnet som "Stockholms kommun" eller "Stockholm", eller kommunkoden "0180")'
     )
     assert row[4] is False
     # The other submission of the same file is staged as usual.

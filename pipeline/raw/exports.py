@@ -29,10 +29,11 @@ DELIMITERS = (";", ",", "\t")
 class ExportRejected(ValueError):
     """The file as a whole cannot be read as an export; nothing from it is loaded."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, sv: str) -> None:
         super().__init__(f"{display_path(path)}: {reason}")
         self.path = path
         self.reason = reason
+        self.sv = sv  # the same reason in Swedish, as validering.html gives it
 
 
 CHUNK = 20_000  # records turned into a columnar frame at a time: memory stays flat
@@ -101,7 +102,7 @@ def read_export(
     read from ``path`` when not given)."""
     data = path.read_bytes() if data is None else data
     if not data.replace(UTF8_BOM, b"").strip():
-        raise ExportRejected(path, "the file is empty")
+        raise ExportRejected(path, "the file is empty", "filen är tom")
     is_zip = data[:4] == b"PK\x03\x04"
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and not is_zip:
@@ -109,12 +110,16 @@ def read_export(
             path,
             "the file is named .xlsx but is not an Excel workbook "
             "(it looks like a text file); export it again as XLSX or CSV",
+            "filen heter .xlsx men är ingen Excelarbetsbok (den ser ut som en textfil); "
+            "exportera den igen som XLSX eller CSV",
         )
     if suffix == ".csv" and is_zip:
         raise ExportRejected(
             path,
             "the file is named .csv but is a zip/Excel file; "
             "rename it to .xlsx or export it again as CSV",
+            "filen heter .csv men är en zip- eller Excelfil; byt namn till .xlsx eller "
+            "exportera den igen som CSV",
         )
     formulas: list[tuple[int, str, str]] = []
     if suffix == ".xlsx":
@@ -126,10 +131,18 @@ def read_export(
         header, table, delimiter = _read_csv(path, text, form)
         fmt = "csv"
     else:
-        raise ExportRejected(path, f"unknown file type {suffix!r}; exports are .csv or .xlsx")
+        raise ExportRejected(
+            path,
+            f"unknown file type {suffix!r}; exports are .csv or .xlsx",
+            f"okänd filtyp {suffix!r}; exportfiler är .csv eller .xlsx",
+        )
     check_header(path, header, form, other_forms or {})
     if table.is_empty():
-        raise ExportRejected(path, "the file has a header but no return reports")
+        raise ExportRejected(
+            path,
+            "the file has a header but no return reports",
+            "filen har kolumnrubriker men inga återrapporter",
+        )
     return ExportRead(path, sha256_bytes(data), fmt, encoding, delimiter, header, table, formulas)
 
 
@@ -143,6 +156,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         raise ExportRejected(
             path,
             "the file contains NUL bytes: it is binary or UTF-16, not a UTF-8 or Windows-1252 CSV",
+            "filen innehåller NUL-tecken: den är binär eller UTF-16, inte en CSV-fil i UTF-8 "
+            "eller Windows-1252",
         )
     try:
         return data.decode("utf-8-sig"), "utf-8-sig"
@@ -159,11 +174,18 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
                 f"the file is UTF-8 except on line {line}, where the byte 0x{byte.hex().upper()}"
                 f"{guess} is not UTF-8: the file mixes two encodings. "
                 "Open it, correct that line and save it again as UTF-8",
+                f"filen är UTF-8 utom på rad {line}, där byten 0x{byte.hex().upper()} inte är "
+                "UTF-8: filen blandar två teckenkodningar. Öppna den, rätta raden och spara "
+                "den igen som UTF-8",
             ) from e
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as e:
-        raise ExportRejected(path, "the text is neither UTF-8 nor Windows-1252") from e
+        raise ExportRejected(
+            path,
+            "the text is neither UTF-8 nor Windows-1252",
+            "texten är varken UTF-8 eller Windows-1252",
+        ) from e
 
 
 SEP_LINE = re.compile(r'"?sep=(.)"?\s*')  # Excel's first line naming the delimiter
@@ -206,21 +228,31 @@ def _read_csv(path: Path, text: str, form: Form) -> tuple[list[str], pl.DataFram
                 _keep(path, rows, *held, last=False)
             held = (i, record)
     except csv.Error as e:
-        raise ExportRejected(path, _csv_error(e, reader.line_num)) from e
+        raise ExportRejected(path, *_csv_error(e, reader.line_num)) from e
     if held is not None:
         _keep(path, rows, *held, last=True)
     return header, rows.frame(), delimiter
 
 
-def _csv_error(e: csv.Error, line: int) -> str:
+def _csv_error(e: csv.Error, line: int) -> tuple[str, str]:
+    """Why the CSV cannot be parsed, in English and in Swedish."""
+    limit = swedish_int(csv.field_size_limit())
     if "field larger than field limit" in str(e):
         return (
-            f"on line {line} a field is longer than {swedish_int(csv.field_size_limit())} "
+            f"on line {line} a field is longer than {limit} "
             'characters, the most a field may hold: usually a quote (") opened in a cell '
             "and never closed, so that the rest of the file ran into one field. Correct the "
-            "quote (or shorten the text) and export again"
+            "quote (or shorten the text) and export again",
+            f"på rad {line} är ett fält längre än {limit} tecken, det mesta ett fält får "
+            'rymma: oftast ett citattecken (") som öppnats i en cell och aldrig stängts, så '
+            "att resten av filen hamnat i ett fält. Rätta citattecknet (eller korta texten) "
+            "och exportera igen",
         )
-    return f"the CSV cannot be parsed ({e}): the file may be truncated or have an unclosed quote"
+    return (
+        f"the CSV cannot be parsed ({e}): the file may be truncated or have an unclosed quote",
+        f"CSV-filen går inte att tolka (teknisk orsak: '{e}'): filen kan vara avklippt "
+        "eller ha ett citattecken som inte stängts",
+    )
 
 
 def swedish_int(n: int) -> str:
@@ -245,6 +277,9 @@ def _header_row(path: Path, reader: Iterator[list[str]], expected: set[str], fir
                 f"the column headers are on row {first_row + len(looked) - 1}, not the first "
                 f"row: row {first_row} holds {title!r}. Delete the rows above the headers "
                 "and save the file again",
+                f"kolumnrubrikerna står på rad {first_row + len(looked) - 1}, inte på första "
+                f"raden: rad {first_row} innehåller {title!r}. Ta bort raderna ovanför "
+                "rubrikerna och spara filen igen",
             )
     return _trim_trailing(header)
 
@@ -269,6 +304,9 @@ def _keep(path: Path, rows: Rows, i: int, record: list[str], last: bool) -> None
             path,
             f"{where} has {len(record)} fields but the header has {width}: "
             "the file is truncated or a field holds an unquoted delimiter",
+            f"{'sista raden' if last else f'rad {i}'} har {len(record)} fält men "
+            f"rubrikraden har {width}: filen är avklippt eller ett fält innehåller "
+            "en avgränsare utan citattecken",
         )
     rows.add(i, [c if c != "" else None for c in record])
 
@@ -287,7 +325,10 @@ def _read_xlsx(
         sheet = workbook.load_sheet(0, header_row=None, dtypes="string").to_polars()
     except Exception as e:  # calamine/zip errors: the workbook is damaged
         raise ExportRejected(
-            path, f"the workbook cannot be read ({type(e).__name__}: {e}); it may be truncated"
+            path,
+            f"the workbook cannot be read ({type(e).__name__}: {e}); it may be truncated",
+            f"arbetsboken går inte att läsa (teknisk orsak: '{type(e).__name__}: {e}'); den kan "
+            "vara avklippt",
         ) from e
     records = sheet.rows()
     expected = set(form.header())
@@ -316,6 +357,8 @@ def _explain_misplaced_header(path: Path, workbook, records: list, expected: set
                 path,
                 f"the column headers are on row {i}, not the first row: delete the rows above "
                 "the headers and save the workbook again",
+                f"kolumnrubrikerna står på rad {i}, inte på första raden: ta bort raderna "
+                "ovanför rubrikerna och spara arbetsboken igen",
             )
     names = workbook.sheet_names
     for index, name in enumerate(names[1:], start=1):
@@ -327,6 +370,9 @@ def _explain_misplaced_header(path: Path, workbook, records: list, expected: set
                 f"the return reports are on sheet {index + 1} ({name!r}), but only the first "
                 f"sheet ({names[0]!r}) is read: move that sheet first or delete the others, "
                 "and save the workbook again",
+                f"återrapporterna ligger på blad {index + 1} ({name!r}), men bara det första "
+                f"bladet ({names[0]!r}) läses: flytta bladet först eller ta bort de andra och "
+                "spara arbetsboken igen",
             )
 
 
@@ -387,7 +433,11 @@ def check_header(path: Path, header: list[str], form: Form, other_forms: dict[in
     expected = form.header()
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        raise ExportRejected(path, f"columns appear twice: {duplicated}")
+        raise ExportRejected(
+            path,
+            f"columns appear twice: {duplicated}",
+            f"kolumner förekommer två gånger: {duplicated}",
+        )
     missing = [h for h in expected if h not in header]
     extra = [h for h in header if h not in expected]
     if not missing and not extra:
@@ -398,22 +448,33 @@ def check_header(path: Path, header: list[str], form: Form, other_forms: dict[in
                 path,
                 f"the headers are those of the {year} form, not the "
                 f"{form.year} form: is the file in the right year's folder?",
+                f"kolumnrubrikerna är formulärets för {year}, inte för {form.year}: ligger "
+                "filen i rätt års mapp?",
             )
-    parts = []
+    parts, sv = [], []
     if missing:
         parts.append(
             f"{len(missing)} column(s) of the {form.year} form are missing: "
             + "; ".join(_with_match(m, extra) for m in missing)
+        )
+        sv.append(
+            f"{len(missing)} kolumn(er) i formuläret för {form.year} saknas: "
+            + "; ".join(_with_match(m, extra, "menade du") for m in missing)
         )
     if extra:
         parts.append(
             f"{len(extra)} column(s) are not in the {form.year} form: "
             + "; ".join(_with_match(e, missing) for e in extra)
         )
+        sv.append(
+            f"{len(extra)} kolumn(er) finns inte i formuläret för {form.year}: "
+            + "; ".join(_with_match(e, missing, "menade du") for e in extra)
+        )
     parts.append(f"if the export is right, correct raw/forms/{form.year}/form.toml")
-    raise ExportRejected(path, ". ".join(parts))
+    sv.append(f"Om exportfilen är rätt, rätta raw/forms/{form.year}/form.toml")
+    raise ExportRejected(path, ". ".join(parts), ". ".join(sv))
 
 
-def _with_match(column: str, candidates: list[str]) -> str:
+def _with_match(column: str, candidates: list[str], did_you_mean: str = "did you mean") -> str:
     close = difflib.get_close_matches(column, candidates, n=1, cutoff=0.6)
-    return f"{column!r} (did you mean {close[0]!r}?)" if close else repr(column)
+    return f"{column!r} ({did_you_mean} {close[0]!r}?)" if close else repr(column)

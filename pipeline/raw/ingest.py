@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS raw.withdrawals (
 ALTER TABLE raw.return_cells ADD COLUMN IF NOT EXISTS is_formula BOOLEAN;
 ALTER TABLE raw.export_files ADD COLUMN IF NOT EXISTS header VARCHAR;
 ALTER TABLE raw.export_folder_state ADD COLUMN IF NOT EXISTS source_sha256 VARCHAR;
+ALTER TABLE raw.export_folder_state ADD COLUMN IF NOT EXISTS reason_sv VARCHAR;
 """
 FOLDER_STATE = {
     "bidragsar": pl.Int32,
@@ -57,6 +58,7 @@ FOLDER_STATE = {
     "status": pl.String,
     "reason": pl.String,
     "rows": pl.Int32,
+    "reason_sv": pl.String,  # the reason in Swedish (validering.html)
 }
 WITHDRAWALS = {
     "bidragsar": pl.Int32,
@@ -78,6 +80,7 @@ class FileOutcome:
     rows: int = 0
     reason: str = ""
     sha256: str = ""
+    reason_sv: str = ""
 
 
 def export_files(folder: Path) -> list[Path]:
@@ -97,26 +100,36 @@ def read_entry(path: Path) -> bytes:
         os.fsencode(path.name).decode("utf-8")
     except UnicodeDecodeError as e:
         raise ExportRejected(
-            path, "the file name is not valid UTF-8 (its bytes are shown escaped): rename it"
+            path,
+            "the file name is not valid UTF-8 (its bytes are shown escaped): rename it",
+            "filnamnet är inte giltig UTF-8 (dess byte visas kodade): byt namn på filen",
         ) from e
     if path.is_symlink():
         raise ExportRejected(
             path,
             "the entry is a symbolic link: links are never followed (only files inside raw/ "
             "are read); copy the export itself into the folder",
+            "posten är en symbolisk länk: länkar följs aldrig (bara filer i raw/ läses); "
+            "kopiera själva exportfilen till mappen",
         )
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
             raise ExportRejected(
-                path, "the entry is a folder, not an export file: move it out of the folder"
+                path,
+                "the entry is a folder, not an export file: move it out of the folder",
+                "posten är en mapp, inte en exportfil: flytta den ur mappen",
             )
         if not stat.S_ISREG(mode):
-            raise ExportRejected(path, "the entry is not a regular file")
+            raise ExportRejected(
+                path, "the entry is not a regular file", "posten är ingen vanlig fil"
+            )
         return path.read_bytes()
     except OSError as e:
         raise ExportRejected(
-            path, f"the file cannot be read ({e.strerror}): check its permissions"
+            path,
+            f"the file cannot be read ({e.strerror}): check its permissions",
+            f"filen går inte att läsa ({e.strerror}): kontrollera dess behörigheter",
         ) from e
 
 
@@ -141,6 +154,7 @@ def ingest_folder(
                 FOLDER_STATUS.get(o.status, "loaded"),
                 o.reason or None,
                 o.rows,
+                o.reason_sv or None,
             )
             for o in outcomes
             if o.sha256  # a withdrawal list that does not exist is not an input
@@ -159,7 +173,7 @@ def ingest_file(
     try:
         data = read_entry(path)
     except ExportRejected as e:
-        return FileOutcome(name, "rejected", 0, e.reason, entry_digest(path))
+        return FileOutcome(name, "rejected", 0, e.reason, entry_digest(path), e.sv)
     sha = sha256_bytes(data)  # of the very bytes that are parsed
     seen = fetch_one(
         con,
@@ -174,14 +188,14 @@ def ingest_file(
             header = json.loads(seen[3]) if seen[3] else read_export(path, form, {}, data).header
             check_header(path, header, form, other_forms)
         except ExportRejected as e:
-            return FileOutcome(name, "rejected", 0, e.reason, sha)
+            return FileOutcome(name, "rejected", 0, e.reason, sha, e.sv)
         return FileOutcome(name, "skipped", seen[1] or 0, "", sha)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         export = read_export(path, form, other_forms, data)
     except ExportRejected as e:  # read again at every build: the form may be corrected
         if seen is not None:
-            return FileOutcome(name, "rejected", 0, e.reason, sha)
+            return FileOutcome(name, "rejected", 0, e.reason, sha, e.sv)
         execute(
             con,
             "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
@@ -189,7 +203,7 @@ def ingest_file(
             "?::TIMESTAMP AS ingested_at",
             [form.year, name, sha, e.reason, now],
         )
-        return FileOutcome(name, "rejected", 0, e.reason, sha)
+        return FileOutcome(name, "rejected", 0, e.reason, sha, e.sv)
     del data
     with transaction(con):
         # One row per non-empty cell, unpivoted by DuckDB (streaming: a file of a
@@ -265,7 +279,7 @@ def load_withdrawals(
         try:
             rows = parse_withdrawals(data, path, year, folder)
         except ExportRejected as e:
-            outcome = FileOutcome(name, "rejected", 0, e.reason, sha256_bytes(data))
+            outcome = FileOutcome(name, "rejected", 0, e.reason, sha256_bytes(data), e.sv)
             rows = []
         else:
             outcome = FileOutcome(name, "withdrawn", len(rows), "", sha256_bytes(data))
@@ -279,17 +293,33 @@ def parse_withdrawals(data: bytes, path: Path, year: int, folder: Path) -> list[
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in WITHDRAWAL_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ExportRejected(path, f"the withdrawal list lacks the column(s) {missing}")
+        raise ExportRejected(
+            path,
+            f"the withdrawal list lacks the column(s) {missing}",
+            f"listan över tillbakadragna saknar kolumnen/kolumnerna {missing}",
+        )
     files = {p.name for p in export_files(folder)}
     rows = []
     for i, record in enumerate(reader, start=2):
         file, row, reason = (record[c].strip() for c in ("file", "row", "reason"))
         if file not in files:
-            raise ExportRejected(path, f"row {i}: {file!r} is not a file of {folder.name}/")
+            raise ExportRejected(
+                path,
+                f"row {i}: {file!r} is not a file of {folder.name}/",
+                f"rad {i}: {file!r} är ingen fil i {folder.name}/",
+            )
         if not reason:
-            raise ExportRejected(path, f"row {i}: a withdrawal needs a reason")
+            raise ExportRejected(
+                path,
+                f"row {i}: a withdrawal needs a reason",
+                f"rad {i}: ett tillbakadragande måste ha ett skäl",
+            )
         if row and not row.isdigit():
-            raise ExportRejected(path, f"row {i}: row {row!r} is not a row number")
+            raise ExportRejected(
+                path,
+                f"row {i}: row {row!r} is not a row number",
+                f"rad {i}: {row!r} är inget radnummer",
+            )
         rows.append(
             (
                 year,

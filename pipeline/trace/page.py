@@ -93,9 +93,7 @@ def trace_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     """The year's lineage rows as the pages list them, each with the export cells (column
     and value as filed) behind it."""
     params = {"bidragsar": year}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('lineage/_cells')}", params
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('lineage/_cells')}", params)
     try:
         return con.sql(sql_text("lineage/_trace_rows"), params=params).pl()
     finally:

@@ -47,7 +47,7 @@ def write_validation_report(con: duckdb.DuckDBPyConnection, year: int, path: Pat
             "SELECT * FROM raw.withdrawals WHERE bidragsar = $y ORDER BY withdrawal_row",
             year,
         ),
-        blocking=blocking_errors(con, year),
+        blocking=blocking_errors(con, year, swedish=True),
         warnings=sum(f["severity"] == "warning" for f in failures),
         files=_rows(
             con,

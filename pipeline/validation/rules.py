@@ -36,6 +36,29 @@ MONEY = {
 }
 
 
+# Swedish names of the fact columns a failing row is reported with, where a rule gives none.
+FACT_LABELS = {
+    "id_problem": "Identitet",
+    "value_problems": "Värden som inte går att läsa",
+    "negative_columns": "Negativa belopp i",
+    "not_asked_but_answered": "Besvarade frågor som inte ställdes",
+    "exclusive_broken": "Frågor med nej-alternativ och andra svar",
+    "id_conflict": "Svars-ID",
+    "tie_problem": "Inskickad",
+    "utan_rekvisition": "Reskontran",
+    "kommunkod": "Kommunkod",
+    "time_problem": "Inskickad",
+    "suspicious_text_columns": "Fritext med kod i",
+    "check_name": "Kontroll",
+    "expected": "Förväntat",
+    "actual": "Faktiskt",
+    "figure_id": "Siffra",
+    "procent": "Procent",
+    "antal": "Antal",
+    "denominator": "Nämnare",
+}
+
+
 def _pair_ge(a: str, b: str) -> dict[str, Any]:
     return {
         "column_A": a,

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.validation.rules import Rule, expectation
+from pipeline.validation.rules import FACT_LABELS, RULES_SV, Rule, expectation
 
 FAILURE_SCHEMA = {
     "bidragsar": pl.Int32,
@@ -56,32 +56,45 @@ def gx_context() -> Any:
     return gx, asset.add_batch_definition_whole_dataframe("whole")
 
 
+def as_filed(value: Any) -> str:
+    """A fact's value as a Swedish reader reads it: whole numbers without a decimal part,
+    yes/no, and an empty value said so."""
+    if value is None:
+        return "(tomt)"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _describe(row: dict[str, Any], rule: Rule, form_labels: dict[str, str]) -> tuple[str, str, str]:
     """The column, value and message of one failing row, in words (the year's form names
     its questions; the rule's own labels name the rest)."""
     columns = [c for c in rule.columns if c in row]
-    labels = {**rule.labels, **{c: form_labels[c] for c in rule.labels if c in form_labels}}
+    labels = {
+        **FACT_LABELS,
+        **rule.labels,
+        **{c: form_labels[c] for c in rule.labels if c in form_labels},
+    }
     column = "; ".join(labels.get(c, c) for c in columns)
-    value = "; ".join(f"{labels.get(c, c)} = {row[c]}" for c in columns)
+    value = "; ".join(f"{labels.get(c, c)} = {as_filed(row[c])}" for c in columns)
     where = ", ".join(
         p
         for p in (
             row.get("source_file"),
-            f"row {row['source_row']}" if row.get("source_row") else None,
+            f"rad {row['source_row']}" if row.get("source_row") else None,
             row.get("kommun_i_fil") or row.get("kommunkod"),
         )
         if p
     )
     detail = (
-        "; ".join(str(row[c]) for c in columns if row.get(c) is not None)
+        "; ".join(as_filed(row[c]) for c in columns if row.get(c) is not None)
         if len(columns) == 1
         else value
     )
-    message = (
-        f"{where}: {detail} — rule broken: {rule.text}"
-        if where
-        else f"{detail} — rule broken: {rule.text}"
-    )
+    broken = f"{detail} — regeln bryts: {RULES_SV[rule.id]}"  # as the report names it
+    message = f"{where}: {broken}" if where else broken
     return column, value, message
 
 

@@ -111,20 +111,26 @@ def validate_tables(con: duckdb.DuckDBPyConnection, year: int) -> Outcome:
     return outcome
 
 
-def blocking_errors(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+def blocking_errors(con: duckdb.DuckDBPyConnection, year: int, swedish: bool = False) -> list[str]:
     """Why the year may not be published: error failures on current reports, on reports
     whose identity or time is in error (they can never become current, so only a
     withdrawal or a correction lifts them) and on tables; and export files that were
-    rejected and not withdrawn."""
+    rejected and not withdrawn. In English for the command line, or in Swedish
+    (validering.html); a rule's own message is Swedish in both, as the report names it."""
+    rejected = (
+        "': filen avvisades: ' || coalesce(reason_sv, reason)"
+        if swedish
+        else "': the file was rejected: ' || reason"
+    )
     rows = con.execute(
-        """SELECT f.message FROM validated.failures AS f
+        f"""SELECT f.message FROM validated.failures AS f
            LEFT JOIN staged.submissions AS s
                ON s.bidragsar = f.bidragsar AND s.source_file = f.source_file
                AND s.source_row = f.source_row
            WHERE f.bidragsar = $y AND f.severity = 'error'
              AND (f.source_row IS NULL OR coalesce(f.is_current, true) OR s.problem IS NOT NULL)
            UNION ALL
-           SELECT source_file || ': the file was rejected: ' || reason
+           SELECT source_file || {rejected}
            FROM raw.export_folder_state AS e WHERE bidragsar = $y AND status = 'rejected'
              AND NOT EXISTS (SELECT 1 FROM raw.withdrawals AS w WHERE w.bidragsar = $y
                              AND w.source_file = e.source_file AND w.source_row IS NULL)""",
@@ -132,7 +138,13 @@ def blocking_errors(con: duckdb.DuckDBPyConnection, year: int) -> list[str]:
     ).fetchall()
     messages = sorted(r[0] for r in rows)
     previous = unpublished_derivation(con, year - 1)
-    if previous is not None:
+    if previous is not None and swedish:
+        messages.append(
+            f"{year} jämförs med {year - 1}, men {year - 1} är inte publicerat från sina "
+            f"senaste data: {year} publiceras bara från {year - 1}s publicerade data. "
+            f"Publicera {year - 1} först (python -m pipeline build --year {year - 1})"
+        )
+    elif previous is not None:
         messages.append(
             f"{year} compares with {year - 1}, but {previous}: {year} is published only from "
             f"{year - 1}'s published data. Publish {year - 1} first "

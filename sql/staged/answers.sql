@@ -49,28 +49,28 @@ SELECT
     answer_option AS option_code, value_num, value_text, raw_value,
     CASE
         WHEN is_formula
-            THEN 'the cell holds the spreadsheet formula ''' || raw_value
-                 || ''', not a value: enter the value itself'
+            THEN 'cellen innehåller kalkylbladsformeln ''' || raw_value
+                 || ''', inte ett värde: skriv in själva värdet'
         WHEN question_type = 'text' THEN NULL
         WHEN value_num IS NOT NULL THEN NULL
         WHEN question_type IN ('amount', 'count') AND compact ~ '[.]'
-            THEN '''' || raw_value || ''' is ambiguous: Swedish numbers have a space between'
-                 || ' thousands and a comma before decimals ("1 403" or "1403"), never a period'
+            THEN '''' || raw_value || ''' är tvetydigt: svenska tal har mellanslag mellan'
+                 || ' tusental och komma före decimaler ("1 403" eller "1403"), aldrig punkt'
         WHEN question_type IN ('amount', 'count') AND spaced ~ '^-?[0-9 ]+,[0-9]{3,}$'
-            THEN '''' || raw_value || ''' is ambiguous: the comma is the decimal mark, so'
-                 || ' three digits after it are not thousands; write "2000" or "2 000"'
+            THEN '''' || raw_value || ''' är tvetydigt: kommat är decimaltecken, så tre'
+                 || ' siffror efter det är inte tusental; skriv "2000" eller "2 000"'
         WHEN question_type IN ('amount', 'count')
              AND spaced ~ '^-?([0-9]+|[0-9]{1,3}( [0-9]{3})+),[0-9]{1,2}$'
-            THEN '''' || raw_value || ''' is not a whole number'
+            THEN '''' || raw_value || ''' är inget heltal'
         WHEN question_type IN ('amount', 'count') AND spaced ~ '^-?[0-9 ]+(,[0-9]+)?$'
-            THEN '''' || raw_value || ''' is ambiguous: digits are grouped by three from'
-                 || ' the right ("1 273 458")'
+            THEN '''' || raw_value || ''' är tvetydigt: siffrorna grupperas tre och tre'
+                 || ' från höger ("1 273 458")'
         WHEN question_type IN ('amount', 'count')
-            THEN '''' || raw_value || ''' is not a number'
+            THEN '''' || raw_value || ''' är inget tal'
         WHEN question_type = 'multiple'
-            THEN '''' || raw_value || ''' is neither 1 (ticked) nor 0'
+            THEN '''' || raw_value || ''' är varken 1 (kryssad) eller 0'
         WHEN question_type = 'single'
-            THEN '''' || raw_value || ''' is not one of the question''s options'
+            THEN '''' || raw_value || ''' är inget av frågans svarsalternativ'
     END AS problem,
     column_name, source_file, source_row, position
 FROM typed

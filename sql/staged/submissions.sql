@@ -88,22 +88,22 @@ identified AS (
     SELECT
         r.*,
         CASE
-            WHEN r.svars_id IS NULL THEN 'Svars-ID is empty'
+            WHEN r.svars_id IS NULL THEN 'Svars-ID saknas'
             WHEN r.formula_columns IS NOT NULL
-                THEN r.formula_columns || ' holds a spreadsheet formula, not a value'
+                THEN r.formula_columns || ' innehåller en kalkylbladsformel, inte ett värde'
             WHEN r.submitted_at IS NULL
-                THEN 'Inskickad ' || coalesce('''' || r.submitted_at_text || '''', 'is empty and')
-                     || ' cannot be read as a date and time (YYYY-MM-DD hh:mm:ss)'
+                THEN 'Inskickad ' || coalesce('''' || r.submitted_at_text || '''', 'är tom och')
+                     || ' går inte att läsa som datum och tid (ÅÅÅÅ-MM-DD tt:mm:ss)'
             WHEN r.kommunkod IS NULL
-                THEN 'Organisation ' || coalesce('''' || r.kommun_i_fil || '''', '(empty)')
-                     || ' is not a municipality of raw/reference/kommuner.csv (write its name'
-                     || ' as "Stockholms kommun" or "Stockholm", or its kommunkod "0180")'
+                THEN 'Organisation ' || coalesce('''' || r.kommun_i_fil || '''', '(tom)')
+                     || ' är ingen kommun i raw/reference/kommuner.csv (skriv namnet som'
+                     || ' "Stockholms kommun" eller "Stockholm", eller kommunkoden "0180")'
             WHEN r.submitted_at > r.build_clock
                 THEN 'Inskickad ' || strftime(r.submitted_at, '%Y-%m-%d %H:%M:%S')
-                     || ' lies after the time of the build: a report cannot come from the future'
+                     || ' ligger efter byggets tidpunkt: en rapport kan inte komma från framtiden'
             WHEN CAST(r.submitted_at AS DATE) < r.opened
                 THEN 'Inskickad ' || strftime(r.submitted_at, '%Y-%m-%d %H:%M:%S')
-                     || ' lies before the form opened on ' || strftime(r.opened, '%Y-%m-%d')
+                     || ' ligger före den dag formuläret öppnade, ' || strftime(r.opened, '%Y-%m-%d')
         END AS id_problem,
         CASE
             WHEN r.svars_id IS NULL OR r.formula_columns IS NOT NULL OR r.submitted_at IS NULL
@@ -123,12 +123,12 @@ identified AS (
 -- with the report whose id it took (the earlier report stays as it is).
 id_conflicts AS (
     SELECT a.source_file, a.source_row,
-           'Svars-ID ' || a.svars_id || ' is already the id of '
-           || string_agg(coalesce(b.kommun_i_fil, '?') || ' (' || b.source_file || ', row '
-                         || b.source_row || ', submitted '
+           'Svars-ID ' || a.svars_id || ' är redan svars-ID för '
+           || string_agg(coalesce(b.kommun_i_fil, '?') || ' (' || b.source_file || ', rad '
+                         || b.source_row || ', inskickad '
                          || strftime(b.submitted_at, '%Y-%m-%d %H:%M:%S') || ')', '; '
                          ORDER BY b.source_file, b.source_row)
-           || ': a Svars-ID belongs to one report' AS problem
+           || ': ett svars-ID hör till en rapport' AS problem
     FROM identified AS a
     JOIN identified AS b
         ON a.svars_id = b.svars_id AND a.kommunkod <> b.kommunkod
@@ -140,11 +140,11 @@ id_conflicts AS (
 -- Two different reports of one municipality submitted at the same time.
 ties AS (
     SELECT a.source_file, a.source_row,
-           'submitted at the same time (' || strftime(a.submitted_at, '%Y-%m-%d %H:%M:%S')
-           || ') as ' || string_agg('Svars-ID ' || b.svars_id || ' (' || b.source_file
-                                    || ', row ' || b.source_row || ')', '; '
+           'inskickad vid samma tidpunkt (' || strftime(a.submitted_at, '%Y-%m-%d %H:%M:%S')
+           || ') som ' || string_agg('svars-ID ' || b.svars_id || ' (' || b.source_file
+                                    || ', rad ' || b.source_row || ')', '; '
                                     ORDER BY b.source_file, b.source_row)
-           || ' of the same municipality: which one counts cannot be decided; withdraw one'
+           || ' från samma kommun: vilken som räknas går inte att avgöra; dra tillbaka en av dem'
            AS problem
     FROM identified AS a
     JOIN identified AS b

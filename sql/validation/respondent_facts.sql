@@ -3,7 +3,7 @@
 SELECT r.bidragsar, r.submission_id, r.kommunkod, r.source_file, r.source_row,
        true AS is_current, r.rekvirerat, r.oanvant, r.antal_personer,
        CASE WHEN r.usage_class = 'all' AND r.oanvant > 0
-            THEN 'unused ' || r.oanvant || ' kr of ' || r.rekvirerat || ' kr' END
+            THEN 'oanvänt ' || r.oanvant || ' kr av ' || r.rekvirerat || ' kr' END
            AS tabell1_avvikelse,
        p.antal_personer AS antal_personer_fjol,
        CASE WHEN r.antal_personer >= 20 AND p.antal_personer >= 20

@@ -115,7 +115,7 @@ SELECT
     CAST(s.submitted_at AS DATE) AS inskickad_dag,
     s.time_problem, s.id_conflict, s.tie_problem,
     CASE WHEN s.kommunkod IS NOT NULL AND l.belopp_kr IS NULL
-         THEN 'has no requisition for ' || s.bidragsar || ' in the grant ledger (raw/ledger/'
+         THEN 'har ingen rekvisition för ' || s.bidragsar || ' i reskontran (raw/ledger/'
               || s.bidragsar || '/rekvisitioner.csv)' END AS utan_rekvisition,
     m.belopp_fristaende
 FROM subs AS s
