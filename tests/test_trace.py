@@ -215,6 +215,12 @@ def test_clicking_a_number_in_the_browser_lands_on_its_trace(warehouse, build_ro
             assert driver.execute_script("return document.querySelector(':target').id") == figure_id
             driver.find_element(By.LINK_TEXT, "Till rapporten").click()  # and back
             assert "rapport.html" in driver.current_url
+        # a reviewer asked about one municipality searches for it by name
+        driver.get((build_root / "2024" / "sparbarhet.html").as_uri())
+        driver.find_element(By.ID, "sok").send_keys("Uppsala")
+        driver.find_element(By.PARTIAL_LINK_TEXT, "Uppsala kommun: återrapporter").click()
+        assert driver.current_url.endswith("sparbarhet/kommun-0380.html#0380")
+        assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Uppsala kommun (0380)")
     finally:
         driver.quit()
 
@@ -304,3 +310,31 @@ def test_every_figure_with_an_n_lists_its_denominator_rows(warehouse):
            GROUP BY ALL HAVING rows_sum IS DISTINCT FROM c.denominator"""
     )
     assert missing.head(10).to_dicts() == []
+
+
+def test_a_municipality_page_shows_all_it_contributed(warehouse, build_root):
+    """Uppsala filed a report and later a correction: its page lists both, says which one
+    counts, and lists every figure its rows are part of, each linked to its trace."""
+    folder = build_root / "2024" / "sparbarhet"
+    page = (folder / "kommun-0380.html").read_text(encoding="utf-8")
+    assert "Uppsala kommun (0380)" in page
+    submissions = warehouse.query(
+        "SELECT submission_id, status FROM staged.submissions "
+        "WHERE bidragsar = 2024 AND kommunkod = '0380'"
+    )
+    assert submissions.height == 2 and set(submissions["status"]) == {"aktuell", "ersatt"}
+    for sid in submissions["submission_id"]:
+        assert f"<td>{sid}</td>" in page
+    assert "nej, ersatt av en senare rapport" in page and "<td>ja</td>" in page
+    figures = warehouse.query(
+        "SELECT DISTINCT figure_id FROM lineage.rows WHERE bidragsar = 2024 AND kommunkod = '0380'"
+    )["figure_id"].to_list()
+    linked = set(re.findall(r'<a href="([^"#]+)\.html#', page))
+    assert linked == set(figures)
+    assert all((folder / f"{f}.html").exists() for f in linked)
+    assert "(syntetisk)" in page  # its answers count in synthetic tables, marked so
+    index = (build_root / "2024" / "sparbarhet.html").read_text(encoding="utf-8")
+    assert 'href="sparbarhet/kommun-0380.html"' in index
+    # and a figure's trace links each municipality to its page
+    trace_page = (folder / "tabell1.all.antal.html").read_text(encoding="utf-8")
+    assert 'href="kommun-0380.html">Uppsala kommun (0380)</a>' in trace_page

@@ -17,10 +17,11 @@ import markupsafe
 import polars as pl
 
 from pipeline.report.basis import is_synthetic
-from pipeline.report.swedish import in_table, in_text
+from pipeline.report.swedish import in_table, in_text, number
 from pipeline.sqlfiles import sql_text
 from pipeline.tables.spec import table_specs
 from pipeline.trace.lineage import from_sums
+from pipeline.validation.report import STATUS_SV
 
 TEMPLATES = Path(__file__).parent / "templates"
 FOLDER = "sparbarhet"  # the per-table pages, beside sparbarhet.html
@@ -47,6 +48,10 @@ def table_page_of(table_id: str) -> str:
     return f"{FOLDER}/tabell-{table_id}.html"
 
 
+def municipality_page_of(kommunkod: str) -> str:
+    return f"{FOLDER}/kommun-{kommunkod}.html"
+
+
 def escaped(column: str) -> pl.Expr:
     text = pl.col(column).cast(pl.String).fill_null("")
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
@@ -58,7 +63,17 @@ def rows_as_html(rows: pl.DataFrame) -> pl.DataFrame:
     """Per figure, its first SHOWN_ROWS source rows as HTML table rows (built column-wise:
     a year has tens of thousands)."""
     role = pl.col("role").replace_strict(ROLES, default=pl.col("role"))
-    kommun = pl.concat_str([escaped("kommun"), pl.lit(" ("), escaped("kommunkod"), pl.lit(")")])
+    kommun = pl.concat_str(  # the name links to everything the municipality contributed
+        [
+            pl.lit('<a href="kommun-'),
+            escaped("kommunkod"),
+            pl.lit('.html">'),
+            escaped("kommun"),
+            pl.lit(" ("),
+            escaped("kommunkod"),
+            pl.lit(")</a>"),
+        ]
+    )
     cells = [
         role,
         pl.when(pl.col("kommunkod").is_null()).then(pl.lit("")).otherwise(kommun),
@@ -154,6 +169,49 @@ def figure_pages(con: duckdb.DuckDBPyConnection, year: int, cells: list[dict]) -
     return pages
 
 
+def municipality_pages(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:
+    """Per municipality of the reference list, what it contributed to the year's report:
+    its return reports (whether each counts, and why not) and every figure it counts in."""
+    params = {"bidragsar": year}
+    specs = {s.id: (i, s) for i, s in enumerate(table_specs())}
+    submissions: dict[str, list[dict]] = {}
+    for s in con.sql(sql_text("lineage/_kommun_submissions"), params=params).pl().to_dicts():
+        s["status_sv"] = STATUS_SV.get(s["status"], s["status"])
+        s["why"] = (
+            s["karantan"]
+            or s["problem"]
+            or (f"ersatt av {s['superseded_by']}" if s["superseded_by"] else "")
+        )
+        submissions.setdefault(s["kommunkod"], []).append(s)
+    figures: dict[str, list[dict]] = {}
+    for f in con.sql(sql_text("lineage/_kommun_figures"), params=params).pl().to_dicts():
+        order, spec = specs[f["table_id"]]
+        figures.setdefault(f["kommunkod"], []).append(
+            {
+                **f,
+                "order": order,
+                "table": spec.number,
+                "page": f"{f['figure_id']}.html#{f['figure_id']}",
+                "text": in_text(f["value"], f["unit"]),
+                "synthetic": is_synthetic(spec, f["row_id"], year),
+                "role": ROLES.get(f["role"], f["role"]),
+                "bidrag": number(f["bidrag"]),
+            }
+        )
+    kommuner = con.execute(
+        "SELECT kommunkod, kommun_namn FROM reference.kommuner ORDER BY kommunkod"
+    ).fetchall()
+    return [
+        {
+            "kommunkod": kod,
+            "namn": namn,
+            "submissions": submissions.get(kod, []),
+            "figures": sorted(figures.get(kod, []), key=lambda f: f["order"]),
+        }
+        for kod, namn in kommuner
+    ]
+
+
 def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> Path:
     """Write sparbarhet.html (contents and search), a page per table and one per figure."""
     specs = {s.id: s for s in table_specs()}
@@ -182,7 +240,19 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
     for spec in tables:
         html = table_page.render(year=year, spec=spec, figures=by_table[spec.id])
         (path.parent / table_page_of(spec.id)).write_text(html, encoding="utf-8")
-    index = [
+    kommun_page = env.get_template("sparbarhet_kommun.html.j2")
+    kommuner = municipality_pages(con, year)
+    for k in kommuner:
+        html = kommun_page.render(year=year, k=k)
+        (path.parent / municipality_page_of(k["kommunkod"])).write_text(html, encoding="utf-8")
+    index = [  # a name searched for is most likely the municipality itself: listed first
+        {
+            "id": k["kommunkod"],
+            "label": f"{k['namn']}: återrapporter och siffror",
+            "page": municipality_page_of(k["kommunkod"]),
+        }
+        for k in kommuner
+    ] + [
         {
             "id": c["figure_id"],
             "label": " · ".join(filter(None, (c["row_label"], c["col_label"]))),
@@ -194,6 +264,11 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         year=year,
         tables=[
             {"spec": s, "page": table_page_of(s.id), "figures": len(by_table[s.id])} for s in tables
+        ],
+        kommuner=[
+            {**k, "page": municipality_page_of(k["kommunkod"])}
+            for k in kommuner
+            if k["submissions"] or k["figures"]
         ],
         index=markupsafe.Markup(json.dumps(index, ensure_ascii=False).replace("</", "<\\/")),
     )
