@@ -21,6 +21,7 @@ from pipeline.report.swedish import in_table, in_text, number
 from pipeline.sqlfiles import sql_text
 from pipeline.tables.spec import table_specs
 from pipeline.trace.lineage import from_sums
+from pipeline.trace.search import write_search
 from pipeline.validation.report import STATUS_SV
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -265,12 +266,9 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         tables=[
             {"spec": s, "page": table_page_of(s.id), "figures": len(by_table[s.id])} for s in tables
         ],
-        kommuner=[
-            {**k, "page": municipality_page_of(k["kommunkod"])}
-            for k in kommuner
-            if k["submissions"] or k["figures"]
-        ],
-        index=markupsafe.Markup(json.dumps(index, ensure_ascii=False).replace("</", "<\\/")),
+        kommuner=sum(1 for k in kommuner if k["submissions"] or k["figures"]),
+        folder=FOLDER,
+        shards=markupsafe.Markup(json.dumps(write_search(index, folder), ensure_ascii=False)),
     )
     path.write_text(html, encoding="utf-8")
     return path
