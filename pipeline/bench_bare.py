@@ -77,7 +77,7 @@ def all_steps() -> dict:
                 materialize_partition(con, "staged/respondents", year)
                 derive_year(con, year)
             with step(steps, "lineage"):
-                replace_partition(con, "lineage.rows", year, derive_lineage(con, year))
+                derive_lineage(con, year)
             with step(steps, "validate tables (Great Expectations)"):
                 validate_tables(con, year)
             with step(steps, "publish (charts, files, render)"):

@@ -86,7 +86,7 @@ def derive_everything(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -
     stage_and_validate(con, year, folder)
     materialize_partition(con, "staged/respondents", year)
     derive_year(con, year)
-    replace_partition(con, "lineage.rows", year, derive_lineage(con, year))
+    derive_lineage(con, year)
 
 
 def published_outputs(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pl.DataFrame]:

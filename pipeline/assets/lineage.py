@@ -1,9 +1,7 @@
 """The lineage asset: every figure traced to its source rows."""
 
 import dagster as dg
-import polars as pl
 
-from pipeline.db import replace_partition
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.trace.lineage import derive_lineage
 from pipeline.warehouse import Warehouse
@@ -22,15 +20,12 @@ def rows(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Material
     version as build/YEAR/lineage.parquet for other tools."""
     year = partition_year(context)
     with warehouse.connect() as con:
-        lineage = derive_lineage(con, year)
-        replace_partition(con, "lineage.rows", year, lineage)
+        stats = derive_lineage(con, year)
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": dg.MetadataValue.int(lineage.height),
-            "figures": lineage["figure_id"].n_unique(),
-            "synthetic_rows": int(lineage["synthetic"].sum()),
-            "distinct_source_rows": lineage.select(
-                pl.struct("source_file", "source_row").n_unique()
-            ).item(),
+            "dagster/row_count": dg.MetadataValue.int(stats["rows"]),
+            "figures": stats["figures"],
+            "synthetic_rows": stats["synthetic_rows"],
+            "distinct_source_rows": stats["distinct_source_rows"],
         }
     )

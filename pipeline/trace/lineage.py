@@ -4,33 +4,15 @@ from those rows alone."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 import duckdb
-import polars as pl
 
+from pipeline.db import execute, replace_rows_from
 from pipeline.numbers import round_half_up
 from pipeline.report.basis import is_synthetic
 from pipeline.sqlfiles import create_macros
 from pipeline.tables.derive import runs, years_with_data
 from pipeline.tables.spec import table_specs
-
-LINEAGE_SCHEMA = {
-    "bidragsar": pl.Int32,
-    "figure_id": pl.String,
-    "table_id": pl.String,
-    "role": pl.String,
-    "kommunkod": pl.String,
-    "kommun": pl.String,
-    "submission_id": pl.String,
-    "source_file": pl.String,
-    "source_sha256": pl.String,
-    "source_row": pl.Int32,
-    "contribution": pl.Float64,
-    "aggregation": pl.String,
-    "cells": pl.String,
-    "synthetic": pl.Boolean,
-}
 
 # A lineage query's rows with the figure id they belong to.
 LINEAGE_SELECT = """
@@ -38,68 +20,94 @@ LINEAGE_SELECT = """
     {figure_id} AS figure_id"""
 
 
-def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
-    """Every figure's source rows for a grant year (run after the tables)."""
+# The lineage of the year being derived, before names and the synthetic mark are added.
+STAGING_COLUMNS = """row_id VARCHAR, col_id VARCHAR, figure_id VARCHAR, table_id VARCHAR,
+    role VARCHAR, kommunkod VARCHAR, submission_id VARCHAR, source_file VARCHAR,
+    source_sha256 VARCHAR, source_row INTEGER, contribution DOUBLE, aggregation VARCHAR,
+    cells VARCHAR"""
+
+# The year's lineage as stored: every table's rows, a judgement's rows borrowed from the
+# figure it rests on, the municipality's name, the synthetic mark, published figures only.
+FINAL_SELECT = """
+WITH own AS (
+    SELECT l.*, s.table_id IS NOT NULL AS synthetic
+    FROM new_lineage AS l
+    LEFT JOIN synthetic_rows AS s USING (table_id, row_id)
+),
+everything AS (
+    SELECT * EXCLUDE (row_id, col_id) FROM own
+    UNION ALL BY NAME
+    SELECT b.figure_id, b.table_id, o.* EXCLUDE (row_id, col_id, figure_id, table_id)
+    FROM borrowed AS b JOIN own AS o ON o.figure_id = b.source_figure
+)
+SELECT CAST($bidragsar AS INTEGER) AS bidragsar, e.* EXCLUDE (kommunkod, synthetic),
+       e.kommunkod, k.kommun_namn AS kommun, e.synthetic
+FROM everything AS e
+LEFT JOIN reference.kommuner AS k USING (kommunkod)
+WHERE e.figure_id IN (SELECT figure_id FROM tables.cells WHERE bidragsar = $bidragsar)
+ORDER BY figure_id, role, source_file NULLS LAST, source_row NULLS LAST, contribution,
+         kommunkod NULLS LAST, submission_id NULLS LAST, cells NULLS LAST
+"""
+
+
+def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+    """Every figure's source rows for a grant year (run after the tables), written to
+    lineage.rows in DuckDB (tens of millions of rows at scale never pass through Python).
+    Returns what the materialization reports."""
     create_macros(con)
     available = years_with_data(con)
-    names = dict(con.execute("SELECT kommunkod, kommun_namn FROM reference.kommuner").fetchall())
-    frames, borrowed = [], []
-    # What a table derived last read as `current_cells`: the year's tables.
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW current_cells AS "
-        f"SELECT * FROM tables.cells WHERE bidragsar = {int(year)}"
+    specs = {spec.id: spec for spec in table_specs()}
+    execute(con, f"CREATE OR REPLACE TEMP TABLE new_lineage ({STAGING_COLUMNS})")
+    execute(
+        con,
+        "CREATE OR REPLACE TEMP TABLE borrowed "
+        "(figure_id VARCHAR, source_figure VARCHAR, table_id VARCHAR)",
     )
-    for spec in table_specs():
+    # What a table derived last read as `current_cells`: the year's tables.
+    execute(
+        con,
+        "CREATE OR REPLACE TEMP VIEW current_cells AS "
+        f"SELECT * FROM tables.cells WHERE bidragsar = {int(year)}",
+    )
+    for spec in specs.values():
+        target = "borrowed" if spec.borrows_lineage else "new_lineage"
+        columns = "figure_id, source_figure" if spec.borrows_lineage else "*"
         for run in runs(con, spec, year, available):
             sql, params = run.wrap(spec.lineage_text(), LINEAGE_SELECT)
-            df = con.sql(sql, params=params).pl()
-            if spec.borrows_lineage:
-                borrowed.append(
-                    df.select("figure_id", "source_figure").with_columns(table_id=pl.lit(spec.id))
-                )
-                continue
-            synthetic = {r: is_synthetic(spec, r, year) for r in df["row_id"].unique()}
-            frames.append(
-                df.with_columns(
-                    table_id=pl.lit(spec.id),
-                    synthetic=pl.col("row_id").replace_strict(
-                        synthetic, default=None, return_dtype=pl.Boolean
-                    ),
-                )
+            execute(
+                con,
+                f"INSERT INTO {target} BY NAME SELECT {columns}, '{spec.id}' AS table_id "
+                f"FROM ({sql})",
+                params,
             )
-    lineage = pl.concat(frames, how="diagonal_relaxed")
-    if borrowed:  # a judgement's rows are those of the figure it rests on
-        sources = pl.concat(borrowed)
-        lineage = pl.concat(
-            [
-                lineage,
-                sources.join(
-                    lineage.drop("table_id").rename({"figure_id": "source_figure"}),
-                    on="source_figure",
-                ).drop("source_figure"),
-            ],
-            how="diagonal_relaxed",
-        )
-    con.execute("DROP VIEW IF EXISTS current_cells")
-    lineage = lineage.with_columns(
-        bidragsar=pl.lit(year, pl.Int32),
-        kommun=pl.col("kommunkod").replace_strict(names, default=None, return_dtype=pl.String),
+    # One rule for "synthetic" (report/basis.py), asked once per table row.
+    pairs = con.execute("SELECT DISTINCT table_id, row_id FROM new_lineage").fetchall()
+    marked = [(t, r) for t, r in pairs if is_synthetic(specs[t], r, year)]
+    execute(con, "CREATE OR REPLACE TEMP TABLE synthetic_rows (table_id VARCHAR, row_id VARCHAR)")
+    if marked:
+        con.executemany("INSERT INTO synthetic_rows VALUES (?, ?)", marked)
+    execute(
+        con,
+        "CREATE OR REPLACE TEMP VIEW year_lineage AS "
+        + FINAL_SELECT.replace("$bidragsar", str(int(year))),
     )
-    cells = con.execute("SELECT figure_id FROM tables.cells WHERE bidragsar = ?", [year]).fetchall()
-    known = {c[0] for c in cells}
-    return (
-        lineage.filter(pl.col("figure_id").is_in(known))
-        .select(list(LINEAGE_SCHEMA))
-        .cast(LINEAGE_SCHEMA)
-        .sort(
-            "figure_id",
-            "role",
-            "source_file",
-            "source_row",
-            "contribution",
-            "kommunkod",
-            nulls_last=True,
-        )
+    replace_rows_from(con, "lineage.rows", "year_lineage", {"bidragsar": year})
+    stats = con.execute(
+        """SELECT count(*), count(DISTINCT figure_id), count(*) FILTER (WHERE synthetic),
+                  count(DISTINCT {'file': source_file, 'row': source_row})
+           FROM lineage.rows WHERE bidragsar = ?""",
+        [year],
+    ).fetchone()
+    for kind, name in (
+        ("VIEW", "year_lineage"),
+        ("VIEW", "current_cells"),
+        ("TABLE", "new_lineage"),
+        ("TABLE", "borrowed"),
+        ("TABLE", "synthetic_rows"),
+    ):
+        execute(con, f"DROP {kind} IF EXISTS {name}")
+    return dict(
+        zip(("rows", "figures", "synthetic_rows", "distinct_source_rows"), stats, strict=True)
     )
 
 
@@ -134,9 +142,3 @@ def from_sums(
         case "per1000":
             return float(round_half_up(1000 * total / denominator, 1)) if denominator else None
     raise ValueError(f"unknown aggregation {aggregation!r}")
-
-
-def write_lineage_file(lineage: pl.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lineage.write_parquet(path)
-    return path

@@ -105,10 +105,12 @@ def source_counts(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     return dict(rows)
 
 
-def trace_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
-    """The year's lineage rows as the pages list them, each with the export cells (column
-    and value as filed) behind it."""
-    params = {"bidragsar": year}
+def trace_rows(
+    con: duckdb.DuckDBPyConnection, year: int, figure_ids: list[str] | None = None
+) -> pl.DataFrame:
+    """The year's lineage rows (of every figure, or of those named) as the pages list
+    them, each with the export cells (column and value as filed) behind it."""
+    params = {"bidragsar": year, "figures": figure_ids or []}
     con.execute(f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('lineage/_cells')}", params)
     try:
         return con.sql(sql_text("lineage/_trace_rows"), params=params).pl()
@@ -116,10 +118,12 @@ def trace_rows(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
         con.execute("DROP TABLE IF EXISTS trace_cells")
 
 
-def figure_pages(con: duckdb.DuckDBPyConnection, year: int, cells: list[dict]) -> list[dict]:
-    """Every figure with what its page shows (its rows summed column-wise, then recomputed
-    by the lineage's own rule)."""
-    rows = trace_rows(con, year)
+def figure_pages(
+    con: duckdb.DuckDBPyConnection, year: int, cells: list[dict], only: bool = False
+) -> list[dict]:
+    """Every figure of `cells` with what its page shows (its rows summed column-wise, then
+    recomputed by the lineage's own rule); `only`: read the rows of these figures alone."""
+    rows = trace_rows(con, year, [c["figure_id"] for c in cells] if only else None)
     html = dict(rows_as_html(rows).iter_rows()) if rows.height else {}
     value = pl.col("role") != "denominator"
     sums = {
@@ -213,6 +217,23 @@ def municipality_pages(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:
     ]
 
 
+ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+
+
+def write_figure_pages(
+    con: duckdb.DuckDBPyConnection, year: int, cells: list[dict], root: Path, only: bool = False
+) -> list[dict]:
+    """Write the page of each figure of `cells` under root/sparbarhet/ (`only`: reading the
+    rows of these figures alone, as the benchmark does for one figure at scale)."""
+    (root / FOLDER).mkdir(parents=True, exist_ok=True)
+    template = ENV.get_template("sparbarhet_siffra.html.j2")
+    pages = figure_pages(con, year, cells, only)
+    for page in pages:
+        html = template.render(year=year, f=page, shown_rows=SHOWN_ROWS)
+        (root / page_of(page["figure_id"])).write_text(html, encoding="utf-8")
+    return pages
+
+
 def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> Path:
     """Write sparbarhet.html (contents and search), a page per table and one per figure."""
     specs = {s.id: s for s in table_specs()}
@@ -225,23 +246,18 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         .pl()
         .to_dicts()
     )
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+
     folder = path.parent / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    figure_page = env.get_template("sparbarhet_siffra.html.j2")
-    pages = figure_pages(con, year, cells)
-    for page in pages:
-        html = figure_page.render(year=year, f=page, shown_rows=SHOWN_ROWS)
-        (path.parent / page_of(page["figure_id"])).write_text(html, encoding="utf-8")
+    pages = write_figure_pages(con, year, cells, path.parent)
     by_table: dict[str, list[dict]] = {}
     for page in pages:
         by_table.setdefault(page["table_id"], []).append(page)
     tables = [specs[t] for t in specs if t in by_table]
-    table_page = env.get_template("sparbarhet_tabell.html.j2")
+    table_page = ENV.get_template("sparbarhet_tabell.html.j2")
     for spec in tables:
         html = table_page.render(year=year, spec=spec, figures=by_table[spec.id])
         (path.parent / table_page_of(spec.id)).write_text(html, encoding="utf-8")
-    kommun_page = env.get_template("sparbarhet_kommun.html.j2")
+    kommun_page = ENV.get_template("sparbarhet_kommun.html.j2")
     kommuner = municipality_pages(con, year)
     for k in kommuner:
         html = kommun_page.render(year=year, k=k)
@@ -261,7 +277,7 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         }
         for c in cells
     ]
-    html = env.get_template("sparbarhet.html.j2").render(
+    html = ENV.get_template("sparbarhet.html.j2").render(
         year=year,
         tables=[
             {"spec": s, "page": table_page_of(s.id), "figures": len(by_table[s.id])} for s in tables

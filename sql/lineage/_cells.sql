@@ -2,7 +2,11 @@
 -- under the export's own column header (cell 'question' or 'question:option', as lineage
 -- rows name them in `cells`), and the columns of the ledger and reference files under
 -- their own names. One row per file × row × cell.
-WITH files AS (SELECT DISTINCT source_file FROM lineage.rows WHERE bidragsar = $bidragsar),
+WITH files AS (
+    SELECT DISTINCT source_file FROM lineage.rows
+    WHERE bidragsar = $bidragsar
+      AND (len(CAST($figures AS VARCHAR[])) = 0 OR list_contains($figures, figure_id))
+),
 reference_cells AS (
     UNPIVOT (SELECT source_file, source_row,
                     COLUMNS(* EXCLUDE (source_file, source_row, source_sha256, loaded_at))::VARCHAR

@@ -3,7 +3,9 @@
 -- "<column> = <value as filed>" (trace_cells, from _cells.sql), joined with "; ". A cell named without
 -- an option matches the question's answer, whichever option it is.
 WITH rows AS (
-    SELECT row_number() OVER () AS line, * FROM lineage.rows WHERE bidragsar = $bidragsar
+    SELECT row_number() OVER () AS line, * FROM lineage.rows
+    WHERE bidragsar = $bidragsar  -- all figures, or those named in $figures
+      AND (len(CAST($figures AS VARCHAR[])) = 0 OR list_contains($figures, figure_id))
 ),
 wanted AS (
     SELECT line, source_file, source_row, ordinality AS k,
