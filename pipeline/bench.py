@@ -7,8 +7,12 @@ median and spread over repeated runs, wall time and peak memory of:
   alone (parse, validate, SQL, charts, render), so that the orchestration's overhead and
   each step's share are ratios from the same run;
 * the derivation of all tables alone, and the render alone (HTML and PDF);
+* the trace as a reviewer meets it (pipeline/bench_trace.py, in headless Chromium): the
+  time to open the index, the figure with the most source rows and a municipality's page,
+  to search by name, and to load the largest part of the search index;
 * scale: synthetic returns for 10×, 100× and 1000× the municipalities, and the time and
-  memory of ingest, validation and derivation at each size.
+  memory of ingest, validation, derivation and lineage at each size, with the time to open
+  the trace of the figure with the most rows and the largest search part at that size.
 
 Results go to build/bench/results.json and a short table is printed.
 """
@@ -25,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline import bench_trace
 from pipeline.config import RAW_DIR, ROOT, build_dir, grant_years
 
 PY = sys.executable
@@ -128,6 +133,25 @@ def bare_script(step: str = "all") -> list[str]:
     return [PY, "-m", "pipeline.bench_bare", step]
 
 
+def trace_open_at_1x(year_dir: Path) -> dict:
+    """A reviewer's waits on the built 2024 trace: the index, the figure with the most
+    source rows, a municipality, a search by name, the largest part of the search index."""
+    folder = year_dir / "sparbarhet"
+    largest = max(
+        folder.glob("*.html"),
+        key=lambda p: p.stat().st_size * (not p.name.startswith(("tabell-", "kommun-"))),
+    )
+    return bench_trace.measure(
+        {
+            "index": year_dir / "sparbarhet.html",
+            "largest figure": largest,
+            "municipality": folder / "kommun-0380.html",
+        },
+        {"by name": (year_dir / "sparbarhet.html", "Uppsala")},
+        {"largest search part": max(folder.glob("sok-*.js"), key=lambda p: p.stat().st_size)},
+    )
+
+
 def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict:
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     build = [PY, "-m", "pipeline", "build", "--year", "2023", "--year", "2024"]
@@ -158,6 +182,9 @@ def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict
             "refresh after one late report", repeats, add_late_report, refresh, ws
         )
         results["daemon_refresh"] = daemon_latency(ws, repeats, add_late_report)
+        results["trace_open"] = trace_open_at_1x(ws.root / "build" / "2024")
+        for k, v in results["trace_open"].items():
+            print(f"  trace, {k:<31} {v if isinstance(v, str) else f'{v:7.3f} s'}")
         print("Bare work (no Dagster, one process, same steps)")
         bare = []
         for _ in range(repeats):
@@ -183,15 +210,39 @@ def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict
         print(f"  pipeline / bare work: {results['overhead_ratio']}×")
     print("Scale (synthetic returns; ingest, validation, derivation)")
     results["scale"] = {}
+    trace_dir = build_dir() / "bench" / "trace"
+    shutil.rmtree(trace_dir, ignore_errors=True)
     for k in scales:
-        _, peak, out = run([PY, "-m", "pipeline.bench_bare", "scale", str(k)], os.environ.copy())
+        keep = trace_dir / str(k)
+        _, peak, out = run(
+            [PY, "-m", "pipeline.bench_bare", "scale", str(k), str(keep)], os.environ.copy()
+        )
         data = json.loads(out.strip().splitlines()[-1])
         data["peak_mb"] = round(peak, 1)
+        _, trace_peak, out = run(
+            [PY, "-m", "pipeline.bench_bare", "trace", str(keep)], os.environ.copy()
+        )
+        data |= json.loads(out.strip().splitlines()[-1])
+        data["trace_peak_mb"] = round(trace_peak, 1)
+        (keep / "w.duckdb").unlink()
+        data["trace_open"] = bench_trace.measure(
+            {"largest figure": Path(data["trace"]["figure_page"])},
+            {},
+            {"largest search part": Path(data["trace"]["largest_search_part"])},
+        )
         results["scale"][str(k)] = data
         print(
             f"  ×{k:<5} {data['submissions']:>8} reports  ingest {data['ingest']:7.2f} s  "
             f"validate {data['validate']:7.2f} s  derive {data['derive']:7.2f} s  "
             f"peak {peak:7.0f} MB",
+            flush=True,
+        )
+        print(
+            f"         lineage {data['lineage']:7.2f} s ({data['lineage_rows']} rows); trace: "
+            + ", ".join(
+                f"{n} {v if isinstance(v, str) else f'{v:.3f} s'}"
+                for n, v in data["trace_open"].items()
+            ),
             flush=True,
         )
     out_dir = build_dir() / "bench"

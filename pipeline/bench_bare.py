@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +27,7 @@ from pipeline.raw.ingest import ingest_folder  # noqa: E402
 from pipeline.raw.reference import load_ledger, load_published_totals, load_reference  # noqa: E402
 from pipeline.sqlfiles import materialize_partition  # noqa: E402
 from pipeline.tables.derive import derive_year  # noqa: E402
+from pipeline.trace.lineage import derive_lineage  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
 YEARS = (2023, 2024)
@@ -50,7 +52,6 @@ def load_forms(con: duckdb.DuckDBPyConnection, year: int) -> None:
 def all_steps() -> dict:
     from pipeline.report.publish import publish
     from pipeline.report.render import render
-    from pipeline.trace.lineage import derive_lineage
     from pipeline.validation.stages import validate_submissions, validate_tables
 
     steps: dict[str, float] = {}
@@ -95,8 +96,78 @@ def all_steps() -> dict:
     return {"steps": steps, "imports": IMPORTS, "total": total - steps["render HTML + PDF"]}
 
 
-def scale(k: int) -> dict:
-    """Synthetic returns for k × the municipalities: ingest, validation, derivation."""
+def write_trace_sample(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
+    """What a reviewer opens, at this scale: the search (its parts) and the page of the
+    figure with the most source rows. Returns the files and how long writing them took."""
+    from pipeline.trace.page import page_of, write_figure_pages
+    from pipeline.trace.search import write_search
+
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    largest = con.execute(
+        "SELECT figure_id FROM lineage.rows WHERE bidragsar = 2024 "
+        "GROUP BY figure_id ORDER BY count(*) DESC, figure_id LIMIT 1"
+    ).fetchall()[0][0]
+    cell = (
+        con.sql(
+            "SELECT * FROM tables.cells WHERE bidragsar = 2024 AND figure_id = $f",
+            params={"f": largest},
+        )
+        .pl()
+        .to_dicts()
+    )
+    write_figure_pages(con, 2024, cell, folder, only=True)
+    page_seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    entries = (
+        con.sql(
+            """SELECT figure_id AS id, concat_ws(' · ', row_label, col_label) AS label,
+                  'sparbarhet/' || figure_id || '.html' AS page
+           FROM tables.cells WHERE bidragsar = 2024
+           UNION ALL SELECT kommunkod, kommun_namn, 'sparbarhet/kommun-' || kommunkod || '.html'
+           FROM reference.kommuner"""
+        )
+        .pl()
+        .to_dicts()
+    )
+    parts = write_search(entries, folder / "sparbarhet")
+    search_seconds = time.perf_counter() - t
+    biggest = max((folder / "sparbarhet").glob("sok-*.js"), key=lambda p: p.stat().st_size)
+    return {
+        "figure": largest,
+        "figure_page": str(folder / page_of(largest)),
+        "figure_page_kb": round((folder / page_of(largest)).stat().st_size / 1024, 1),
+        "figure_page_seconds": page_seconds,
+        "search_entries": len(entries),
+        "search_parts": len(parts),
+        "largest_search_part": str(biggest),
+        "largest_search_part_kb": round(biggest.stat().st_size / 1024, 1),
+        "search_seconds": search_seconds,
+    }
+
+
+def trace_step(folder: Path) -> dict:
+    """The lineage of a scaled warehouse (folder/w.duckdb, from `scale`) and what a
+    reviewer opens of the trace, in a fresh process as a build's own step would run."""
+    con = connect(folder / "w.duckdb")
+    t = time.perf_counter()
+    rows = derive_lineage(con, 2024)["rows"]
+    lineage = time.perf_counter() - t
+    after_lineage = peak_mb()
+    trace = write_trace_sample(con, folder)
+    con.close()
+    return {
+        "lineage": lineage,
+        "lineage_rows": rows,
+        "trace": trace,
+        "trace_peak_mb_after": {"lineage": after_lineage, "trace": peak_mb()},
+    }
+
+
+def scale(k: int, keep: Path) -> dict:
+    """Synthetic returns for k × the municipalities: ingest, validation, derivation. The
+    warehouse is kept as keep/w.duckdb for `trace_step`."""
+    keep.mkdir(parents=True, exist_ok=True)
     import datetime as dt
 
     from pipeline.synthetic.example_year import example_answers
@@ -175,6 +246,8 @@ def scale(k: int) -> dict:
         figures = sum(derive_year(con, 2024).values())
         derive = time.perf_counter() - t
         peak["derive"] = peak_mb()
+        con.close()  # kept for the trace step, which runs in a process of its own
+        shutil.copyfile(Path(tmp) / "w.duckdb", keep / "w.duckdb")
     return {
         "k": k,
         "submissions": written,
@@ -188,5 +261,10 @@ def scale(k: int) -> dict:
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    result = scale(int(sys.argv[2])) if mode == "scale" else all_steps()
+    if mode == "scale":
+        result = scale(int(sys.argv[2]), Path(sys.argv[3]))
+    elif mode == "trace":
+        result = trace_step(Path(sys.argv[2]))
+    else:
+        result = all_steps()
     print(json.dumps(result))

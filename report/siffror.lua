@@ -166,10 +166,24 @@ local function table_blocks(id)
   return {framed, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))}
 end
 
+-- A Typst string literal of a text: backslashes and quotes escaped, on one line.
+local function typst_string(text)
+  local escaped = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("%s+", " ")
+  return '"' .. escaped .. '"'
+end
+
 local function chart_blocks(id)
   local c = data.charts[id]
   if not c and data.absent[id] then return {} end
   if not c then error("siffror.lua: unknown chart '" .. id .. "'") end
+  if FORMAT:match("typst") then
+    -- Pandoc's Typst writer drops an image's alternative text; PDF/UA needs it, so the
+    -- figure is written as Typst itself, its texts as string literals (nothing in them is
+    -- read as markup).
+    return {pandoc.RawBlock("typst", string.format(
+      '#figure(image("%s", width: 100%%, alt: %s), caption: %s) <fig-%s>',
+      c.path, typst_string(c.alt), typst_string(c.caption), id))}
+  end
   local img = pandoc.Image(pandoc.Inlines(c.alt), c.path, "",
     pandoc.Attr("", {}, {{"width", "100%"}}))
   return {pandoc.Figure({pandoc.Plain({img})}, {pandoc.Plain(pandoc.Inlines(c.caption))},

@@ -313,3 +313,38 @@ def test_html_landmarks_and_table_headers(html):
         assert headers and all(h.strip() for h in headers), table_id
     regions = re.findall(r'<div class="tabellram" role="region" aria-label="([^"]+)"', html)
     assert len(regions) == html.count('<table id="tab-')
+
+
+def structure_figures(reader: pypdf.PdfReader) -> list[str | None]:
+    """The alternative text of every Figure of the PDF's structure tree."""
+    found: list[str | None] = []
+
+    def walk(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                found.append(str(node["/Alt"]) if "/Alt" in node else None)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_pdf_is_tagged_pdf_ua_and_pdf_a_with_every_chart_described(warehouse, build_root):
+    """PDF/UA-1 (and PDF/A-2a for archiving): tagged, the title shown, and every figure of
+    the structure tree carries the same data-written alternative text as in the HTML."""
+    import html as html_lib
+
+    reader = pypdf.PdfReader(build_root / "2024" / "rapport.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part>\s*1\s*<", xmp) and re.search(r"pdfaid:part>\s*2\s*<", xmp)
+    page = (build_root / "2024" / "rapport.html").read_text(encoding="utf-8")
+    alts = [html_lib.unescape(a) for a in re.findall(r'<img[^>]*\salt="([^"]*)"', page)]
+    assert len(alts) >= 6 and all(len(a) > 40 for a in alts)  # sentences, not file names
+    assert sorted(structure_figures(reader)) == sorted(alts)

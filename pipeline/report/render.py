@@ -16,6 +16,9 @@ SOURCE = REPORT_DIR / "rapport.qmd"
 FILTER = REPORT_DIR / "siffror.lua"
 CSS = ASSETS_DIR / "report.css"
 FONTS = ASSETS_DIR / "fonts"
+# Tagged and accessible (PDF/UA-1: structure tree, alternative texts, title, language), and
+# fit for archiving (PDF/A-2a, which Typst combines with UA-1).
+PDF_STANDARDS = ["ua-1", "a-2a"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def _pandoc(
             ignore_system_fonts=True,
             root=str(work_dir),
             timestamp=timestamp,
+            pdf_standards=PDF_STANDARDS,
         )
     except BaseException:
         html.kill()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from pipeline.db import execute, replace_rows_from
+from pipeline.db import execute, fetch_one, replace_rows_from
 from pipeline.numbers import round_half_up
 from pipeline.report.basis import is_synthetic
 from pipeline.sqlfiles import create_macros
@@ -45,9 +45,7 @@ SELECT CAST($bidragsar AS INTEGER) AS bidragsar, e.* EXCLUDE (kommunkod, synthet
 FROM everything AS e
 LEFT JOIN reference.kommuner AS k USING (kommunkod)
 WHERE e.figure_id IN (SELECT figure_id FROM tables.cells WHERE bidragsar = $bidragsar)
-ORDER BY figure_id, role, source_file NULLS LAST, source_row NULLS LAST, contribution,
-         kommunkod NULLS LAST, submission_id NULLS LAST, cells NULLS LAST
-"""
+"""  # unordered: every reader orders (sorting tens of millions of rows here costs minutes)
 
 
 def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
@@ -92,12 +90,13 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
         + FINAL_SELECT.replace("$bidragsar", str(int(year))),
     )
     replace_rows_from(con, "lineage.rows", "year_lineage", {"bidragsar": year})
-    stats = con.execute(
+    stats = fetch_one(
+        con,
         """SELECT count(*), count(DISTINCT figure_id), count(*) FILTER (WHERE synthetic),
                   count(DISTINCT {'file': source_file, 'row': source_row})
            FROM lineage.rows WHERE bidragsar = ?""",
         [year],
-    ).fetchone()
+    )
     for kind, name in (
         ("VIEW", "year_lineage"),
         ("VIEW", "current_cells"),
