@@ -227,7 +227,7 @@ def running_text(html: str) -> str:
     parser = Text()
     parser.feed(html)
     text = re.sub(r"\s+", " ", "".join(parser.parts).replace("\u00a0", " "))
-    return text[text.index("Sammanfattning") : text.index("Utöver den publicerade")]
+    return text[text.index("Sammanfattning") : text.index("Bilaga 1. ")]
 
 
 @pytest.mark.parametrize("year", [2023, 2024, 2025])

@@ -348,3 +348,24 @@ def test_pdf_is_tagged_pdf_ua_and_pdf_a_with_every_chart_described(warehouse, bu
     alts = [html_lib.unescape(a) for a in re.findall(r'<img[^>]*\salt="([^"]*)"', page)]
     assert len(alts) >= 6 and all(len(a) > 40 for a in alts)  # sentences, not file names
     assert sorted(structure_figures(reader)) == sorted(alts)
+
+
+def public_text(html: str) -> str:
+    """What a reader of the HTML report sees (no styles, scripts, links' targets)."""
+    import html as html_lib
+
+    html = re.sub(r"(?s)<(style|script|nav)\b.*?</\1>", " ", html)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_the_public_report_holds_no_developer_material(warehouse, build_root, year):
+    """No file path, command line, code hash, figure id or export column number in what
+    a citizen reads, and no invisible character that breaks search and copy."""
+    text = public_text((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
+    assert "\u200b" not in text and "\u00ad" not in text
+    assert not re.search(r"\b(raw|sql|build|pipeline)/", text)
+    assert not re.search(r"python|-m pipeline|\.toml|\.parquet", text)
+    assert not re.search(r"\b[0-9a-f]{8,}\b", text)  # a code version's hash
+    assert not re.search(r"\b(tabell\d|bilaga\d|text|rapportdata)\.[a-z0-9_]+", text)  # ids
+    assert not re.search(r"(^|[;(] ?)\d+\.\d+\. [A-ZÅÄÖ]", text)  # "1.3. Oanvänt belopp"

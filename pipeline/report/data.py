@@ -4,6 +4,7 @@ fact the report source refers to by id. The render only places them."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import polars as pl
 
 from pipeline.config import ASSETS_DIR, REPORT_DIR
 from pipeline.report.basis import is_synthetic
-from pipeline.report.swedish import NBSP, counted, in_table, in_text
+from pipeline.report.swedish import NBSP, counted, in_table, in_text, number
 from pipeline.tables.spec import TableSpec, table_specs
 from pipeline.trace.page import page_of
 from pipeline.validation.rules import RULES_SV
@@ -96,11 +97,11 @@ def widths(n: int) -> list[float]:
     return [label] + [(1 - label) / (n - 1)] * (n - 1)
 
 
-def breakable(text: str) -> str:
-    """Let long file paths break after / _ - (zero-width spaces)."""
-    for ch in "/_-":
-        text = text.replace(ch, ch + "\u200b")
-    return text
+def plain_values(text: str) -> str:
+    """A failing row's values as a reader reads them: the form's question without its
+    number ("1.3. Oanvänt belopp (kr) = 1194" → "Oanvänt belopp (kr) = 1 194")."""
+    text = re.sub(r"(^|; )\d+(\.\d+)*\. (?=\D)", r"\1", text)
+    return re.sub(r"= (-?\d+)\b", lambda m: "= " + number(int(m.group(1))), text)
 
 
 def listing(
@@ -112,7 +113,7 @@ def listing(
     widths: list[float] | None = None,
 ) -> dict[str, Any]:
     """A table of records that are not published figures (quality listings)."""
-    cells = [[{"text": "" if v is None else breakable(str(v))} for v in row] for row in rows]
+    cells = [[{"text": "" if v is None else str(v)} for v in row] for row in rows]
     if not cells:
         cells = [[{"text": empty}] + [{"text": ""} for _ in header[1:]]]
     return {
@@ -129,17 +130,15 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
     def rows(sql: str) -> list[tuple]:
         return con.execute(sql, [year]).fetchall()
 
-    late = rows("""SELECT k.kommun_namn, strftime(s.submitted_at, '%Y-%m-%d %H:%M'),
-                          s.source_file
+    late = rows("""SELECT k.kommun_namn, strftime(s.submitted_at, '%Y-%m-%d %H:%M')
                    FROM staged.submissions s JOIN reference.form_window w USING (bidragsar)
                    LEFT JOIN reference.kommuner k USING (kommunkod)
                    WHERE s.bidragsar = ? AND CAST(s.submitted_at AS DATE) > w.deadline
-                   ORDER BY s.submitted_at""")
+                   ORDER BY s.submitted_at, k.kommun_namn""")
     warnings = [
-        (RULES_SV[r[0]], *r[1:])
+        (RULES_SV[r[0]], r[1], plain_values(r[2] or ""))
         for r in rows(
-            """SELECT f.rule_id, coalesce(k.kommun_namn, f.kommunkod), f.value,
-                  f.source_file || ', rad ' || f.source_row
+            """SELECT f.rule_id, coalesce(k.kommun_namn, f.kommunkod), f.value
            FROM validated.failures f LEFT JOIN reference.kommuner k USING (kommunkod)
            WHERE f.bidragsar = ? AND f.severity = 'warning' AND f.rule_id <> 'inskickad_i_tid'
            ORDER BY f.rule_id, f.source_file, f.source_row"""
@@ -147,13 +146,15 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
     ]
     quarantine = [
         (
-            *r[:4],
+            *r[:3],
             "; ".join(
-                f"{RULES_SV[rule]} ({value})" for rule, value in zip(r[4], r[5], strict=True)
+                f"{RULES_SV[rule]} ({plain_values(value)})"
+                for rule, value in zip(r[3], r[4], strict=True)
             ),
         )
         for r in rows("""
-        SELECT q.submission_id, q.source_file, q.source_row,
+        SELECT coalesce(k.kommun_namn, q.kommunkod),
+               strftime(s.submitted_at, '%Y-%m-%d %H:%M'),
                CASE s.status WHEN 'aktuell' THEN 'ja' WHEN 'kopia' THEN 'nej, kopia'
                              ELSE 'nej, ersatt' END,
                list(f.rule_id ORDER BY f.rule_id), list(f.value ORDER BY f.rule_id)
@@ -162,34 +163,37 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
          AND f.severity = 'error'
         LEFT JOIN staged.submissions s
           ON s.bidragsar = q.bidragsar AND s.submission_id = q.submission_id
-        WHERE q.bidragsar = ? GROUP BY ALL ORDER BY q.source_file, q.source_row""")
+        LEFT JOIN reference.kommuner k ON k.kommunkod = q.kommunkod
+        WHERE q.bidragsar = ?
+        GROUP BY 1, 2, 3, q.source_file, q.source_row ORDER BY q.source_file, q.source_row""")
     ]
-    rejected = rows("""SELECT source_file, reason FROM raw.export_folder_state
+    rejected = rows("""SELECT regexp_extract(source_file, '[^/]+$'), coalesce(reason_sv, reason)
+                       FROM raw.export_folder_state
                        WHERE bidragsar = ? AND status = 'rejected' ORDER BY source_file""")
     return {
         "kvalitet_sena": listing(
             "Återrapporter som kom in efter sista dag",
-            ["Kommun", "Inskickad", "Fil"],
+            ["Kommun", "Inskickad"],
             late,
             "Inga",
             ["Sena rapporter ingår i tabellerna."],
-            [0.25, 0.25, 0.5],
+            [0.6, 0.4],
         ),
         "kvalitet_varningar": listing(
             "Varningar från valideringen",
-            ["Regel", "Kommun", "Värden", "Fil och rad"],
+            ["Regel", "Kommun", "Uppgifter i återrapporten"],
             warnings,
             "Inga",
             [],
-            [0.3, 0.17, 0.23, 0.3],
+            [0.35, 0.2, 0.45],
         ),
         "kvalitet_karantan": listing(
             "Återrapporter i karantän",
-            ["Svars-ID", "Fil", "Rad", "Aktuell", "Skäl"],
+            ["Kommun", "Inskickad", "Aktuell", "Skäl"],
             quarantine,
             "Inga",
             ["En rapport i karantän ingår inte i tabellerna förrän den har rättats."],
-            [0.12, 0.3, 0.06, 0.12, 0.4],
+            [0.2, 0.17, 0.13, 0.5],
         ),
         "kvalitet_avvisade": listing(
             "Avvisade exportfiler", ["Fil", "Skäl"], rejected, "Inga", [], [0.4, 0.6]
@@ -228,13 +232,11 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """What changed since the previous published version, as two listings."""
     diff = diff or {"previous": None, "reports": [], "figures": []}
     first = "Första publicerade versionen" if diff["previous"] is None else "Inga"
-    reports = [
-        (r["kommun"], r["submission_id"], r["submitted_at"], r["source_file"], r["change"])
-        for r in diff["reports"]
-    ]
+    reports = [(r["kommun"], r["submitted_at"], r["change"]) for r in diff["reports"]]
+    numbers = {s.id: s.number for s in table_specs()}
     figures = [
         (
-            f["figure_id"],
+            numbers.get(f["figure_id"].split(".")[0], ""),
             f["row_label"] or "",
             f["col_label"] or "",
             "–" if f["old"] is None else in_table(f["old"], f["unit"] or ""),
@@ -246,19 +248,19 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {
         "andringar_rapporter": listing(
             f"Återrapporter som tillkommit eller ersatts{since}",
-            ["Kommun", "Svars-ID", "Inskickad", "Fil", "Ändring"],
+            ["Kommun", "Inskickad", "Ändring"],
             reports,
             first,
             [],
-            [0.22, 0.12, 0.18, 0.3, 0.18],
+            [0.35, 0.3, 0.35],
         ),
         "andringar_siffror": listing(
             f"Siffror som ändrats{since}",
-            ["Figur-id", "Rad", "Kolumn", "Före", "Efter"],
+            ["Tabell", "Rad", "Kolumn", "Före", "Efter"],
             figures,
             first,
-            ["Alla ändrade siffror; figur-id anger tabell, rad och kolumn."],
-            [0.32, 0.28, 0.16, 0.12, 0.12],
+            ["Alla siffror som har ändrats."],
+            [0.16, 0.36, 0.24, 0.12, 0.12],
         ),
     }
 

@@ -289,8 +289,11 @@ def build_version(
     charts = later(
         "pipeline.report.charts:draw_charts", cells, work, build_dir() / "cache" / "charts"
     )
-    label = f"{version} ({state['code_version']})"
-    data = report_data(con, year, charts(), label, source_counts(con, year), diff)
+    # The public report names the version by its number; the code version that made it is
+    # in manifest.json for reviewers.
+    data = report_data(
+        con, year, charts(), version.removeprefix("v"), source_counts(con, year), diff
+    )
     data_path = write_report_data(data, work / "rapport-data.json")
     rendered = later(
         "pipeline.report.render:render",
