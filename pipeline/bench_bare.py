@@ -138,7 +138,7 @@ def write_trace_sample(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         "figure_page": str(folder / page_of(largest)),
         "figure_page_kb": round((folder / page_of(largest)).stat().st_size / 1024, 1),
         "figure_page_seconds": page_seconds,
-        "search_entries": len(entries),
+        "search_entries": entries.height,
         "search_parts": len(parts),
         "largest_search_part": str(biggest),
         "largest_search_part_kb": round(biggest.stat().st_size / 1024, 1),

@@ -13,8 +13,10 @@ from pathlib import Path
 LOADS = 5  # loads per page; the median is reported
 
 
-def browser():
-    """Headless Chromium through Selenium, or None where it is not installed."""
+def browser(width: int = 1280, height: int = 900):
+    """Headless Chromium through Selenium (quiet: no network of its own, a fresh profile),
+    or None where Debian's chromium and chromium-driver are not installed. The tests use
+    it too."""
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         return None
     from selenium import webdriver
@@ -22,8 +24,19 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
-    profile = tempfile.mkdtemp(prefix="bench-chromium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}"):
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
 

@@ -76,3 +76,16 @@ def build_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def warehouse(build_root: Path) -> Warehouse:
     return build_warehouse(build_root / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium for the browser tests (skipped where Debian's chromium and
+    chromium-driver are not installed; .ci/run installs them)."""
+    from pipeline.bench_trace import browser
+
+    driver = browser()
+    if driver is None:
+        pytest.skip("Debian's chromium and chromium-driver are installed by .ci/run")
+    yield driver
+    driver.quit()

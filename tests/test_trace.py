@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -140,102 +139,79 @@ def test_trace_command_line(warehouse, build_root):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not shutil.which("chromium") or not shutil.which("chromedriver"),
-    reason="Debian's chromium and chromium-driver are installed by .ci/run",
-)
-def test_clicking_a_number_in_the_browser_lands_on_its_trace(warehouse, build_root, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+def test_clicking_a_number_in_the_browser_lands_on_its_trace(warehouse, build_root, chromium):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    try:
-        report = (build_root / "2024" / "rapport.html").as_uri()
+    driver = chromium
+    report = (build_root / "2024" / "rapport.html").as_uri()
+    driver.get(report)
+    first_per_table = [  # the first number of every table in the report
+        (f"#{t.get_attribute('id')} a[data-figure]", None, None)
+        for t in driver.find_elements(By.CSS_SELECTOR, "[id^='tab-']")
+        if t.find_elements(By.CSS_SELECTOR, "a[data-figure]")
+    ]
+    assert len(first_per_table) >= 12
+    for selector, figure_id, expected in [
+        (
+            '#tab-tabell1 a[data-figure="tabell1.none.antal"]',
+            "tabell1.none.antal",
+            {"täljare", "nämnare"},
+        ),
+        (
+            'p a[data-figure="text.kommuner_aterbetalar"]',
+            "text.kommuner_aterbetalar",
+            {"täljare", "nämnare"},
+        ),
+        (
+            '#tab-bilaga2 a[data-figure="bilaga2.05.andel"]',
+            "bilaga2.05.andel",
+            {"täljare", "nämnare"},
+        ),
+        (
+            '#tab-bilaga1_tabell1 a[data-figure="bilaga1_tabell1.0114.oanvant_andel"]',
+            "bilaga1_tabell1.0114.oanvant_andel",
+            {"värde", "nämnare"},
+        ),
+        (
+            '#tab-tabell3 a[data-figure="tabell3.80_plus.andel"]',
+            "tabell3.80_plus.andel",
+            {"täljare", "nämnare"},
+        ),  # a synthetic figure
+        *first_per_table,
+    ]:
         driver.get(report)
-        first_per_table = [  # the first number of every table in the report
-            (f"#{t.get_attribute('id')} a[data-figure]", None, None)
-            for t in driver.find_elements(By.CSS_SELECTOR, "[id^='tab-']")
-            if t.find_elements(By.CSS_SELECTOR, "a[data-figure]")
-        ]
-        assert len(first_per_table) >= 12
-        for selector, figure_id, expected in [
-            (
-                '#tab-tabell1 a[data-figure="tabell1.none.antal"]',
-                "tabell1.none.antal",
-                {"täljare", "nämnare"},
-            ),
-            (
-                'p a[data-figure="text.kommuner_aterbetalar"]',
-                "text.kommuner_aterbetalar",
-                {"täljare", "nämnare"},
-            ),
-            (
-                '#tab-bilaga2 a[data-figure="bilaga2.05.andel"]',
-                "bilaga2.05.andel",
-                {"täljare", "nämnare"},
-            ),
-            (
-                '#tab-bilaga1_tabell1 a[data-figure="bilaga1_tabell1.0114.oanvant_andel"]',
-                "bilaga1_tabell1.0114.oanvant_andel",
-                {"värde", "nämnare"},
-            ),
-            (
-                '#tab-tabell3 a[data-figure="tabell3.80_plus.andel"]',
-                "tabell3.80_plus.andel",
-                {"täljare", "nämnare"},
-            ),  # a synthetic figure
-            *first_per_table,
-        ]:
-            driver.get(report)
-            link = driver.find_element(By.CSS_SELECTOR, selector)
-            figure_id = figure_id or link.get_attribute("data-figure")
-            driver.execute_script("arguments[0].scrollIntoView();", link)
-            start = time.perf_counter()
-            link.click()
-            assert driver.current_url.endswith(f"sparbarhet/{figure_id}.html#{figure_id}")
-            section = driver.find_element(By.ID, figure_id)
-            assert time.perf_counter() - start < 2  # a small page, not the whole year
-            assert section.find_element(By.TAG_NAME, "h1").text.startswith(figure_id)
-            check_trace_section(driver, section, figure_id, expected)
-            assert driver.execute_script("return document.querySelector(':target').id") == figure_id
-            driver.find_element(By.LINK_TEXT, "Till rapporten").click()  # and back
-            assert "rapport.html" in driver.current_url
-        # a reviewer asked about one municipality searches for it by name
-        driver.get((build_root / "2024" / "sparbarhet.html").as_uri())
-        driver.find_element(By.ID, "sok").send_keys("Uppsala")
-        wait = WebDriverWait(driver, 5)  # the search loads its part of the index on demand
-        wait.until(lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "Uppsala kommun: "))
-        driver.find_element(By.PARTIAL_LINK_TEXT, "Uppsala kommun: återrapporter").click()
-        assert driver.current_url.endswith("sparbarhet/kommun-0380.html#0380")
-        assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Uppsala kommun (0380)")
-        driver.back()  # and by a figure's id, which names its table first
-        box = driver.find_element(By.ID, "sok")
-        box.clear()
-        box.send_keys("tabell1.a")
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#traffar a"))
-        hits = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#traffar a")]
-        assert hits == [
-            "tabell1.all.antal: Använt hela bidraget · Antal kommuner",
-            "tabell1.all.andel: Använt hela bidraget · Andel kommuner (%)",
-        ]
-    finally:
-        driver.quit()
+        link = driver.find_element(By.CSS_SELECTOR, selector)
+        figure_id = figure_id or link.get_attribute("data-figure")
+        driver.execute_script("arguments[0].scrollIntoView();", link)
+        start = time.perf_counter()
+        link.click()
+        assert driver.current_url.endswith(f"sparbarhet/{figure_id}.html#{figure_id}")
+        section = driver.find_element(By.ID, figure_id)
+        assert time.perf_counter() - start < 2  # a small page, not the whole year
+        assert section.find_element(By.TAG_NAME, "h1").text.startswith(figure_id)
+        check_trace_section(driver, section, figure_id, expected)
+        assert driver.execute_script("return document.querySelector(':target').id") == figure_id
+        driver.find_element(By.LINK_TEXT, "Till rapporten").click()  # and back
+        assert "rapport.html" in driver.current_url
+    # a reviewer asked about one municipality searches for it by name
+    driver.get((build_root / "2024" / "sparbarhet.html").as_uri())
+    driver.find_element(By.ID, "sok").send_keys("Uppsala")
+    wait = WebDriverWait(driver, 5)  # the search loads its part of the index on demand
+    wait.until(lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "Uppsala kommun: "))
+    driver.find_element(By.PARTIAL_LINK_TEXT, "Uppsala kommun: återrapporter").click()
+    assert driver.current_url.endswith("sparbarhet/kommun-0380.html#0380")
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Uppsala kommun (0380)")
+    driver.back()  # and by a figure's id, which names its table first
+    box = driver.find_element(By.ID, "sok")
+    box.clear()
+    box.send_keys("tabell1.a")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#traffar a"))
+    hits = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#traffar a")]
+    assert hits == [
+        "tabell1.all.antal: Använt hela bidraget · Antal kommuner",
+        "tabell1.all.andel: Använt hela bidraget · Andel kommuner (%)",
+    ]
 
 
 def check_trace_section(driver, section, figure_id: str, expected_roles: set[str] | None) -> None:

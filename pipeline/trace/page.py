@@ -284,7 +284,9 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         ],
         kommuner=sum(1 for k in kommuner if k["submissions"] or k["figures"]),
         folder=FOLDER,
-        shards=markupsafe.Markup(json.dumps(write_search(index, folder), ensure_ascii=False)),
+        shards=markupsafe.Markup(
+            json.dumps(write_search(pl.DataFrame(index), folder), ensure_ascii=False)
+        ),
     )
     path.write_text(html, encoding="utf-8")
     return path

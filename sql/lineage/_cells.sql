@@ -2,9 +2,9 @@
 -- under the export's own column header (cell 'question' or 'question:option', as lineage
 -- rows name them in `cells`), and the columns of the ledger and reference files under
 -- their own names. One row per file × row × cell.
-WITH files AS (
-    SELECT DISTINCT source_file FROM lineage.rows
-    WHERE bidragsar = $bidragsar
+WITH wanted AS (  -- the source rows the figures asked for rest on
+    SELECT DISTINCT source_file, source_row FROM lineage.rows
+    WHERE bidragsar = $bidragsar AND source_row IS NOT NULL
       AND (len(CAST($figures AS VARCHAR[])) = 0 OR list_contains($figures, figure_id))
 ),
 reference_cells AS (
@@ -23,7 +23,7 @@ reference_cells AS (
 )
 SELECT source_file, source_row, question_id AS question, option_code AS option,
        column_name, raw_value AS value
-FROM staged.answers WHERE source_file IN (SELECT source_file FROM files)
+FROM staged.answers JOIN wanted USING (source_file, source_row)
 UNION ALL
 SELECT source_file, source_row, cell, NULL, cell, value
-FROM reference_cells WHERE source_file IN (SELECT source_file FROM files)
+FROM reference_cells JOIN wanted USING (source_file, source_row)
