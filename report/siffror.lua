@@ -172,22 +172,30 @@ local function typst_string(text)
   return '"' .. escaped .. '"'
 end
 
+local charts_shown = 0  -- diagrams are numbered in the order the report shows them
+
 local function chart_blocks(id)
   local c = data.charts[id]
   if not c and data.absent[id] then return {} end
   if not c then error("siffror.lua: unknown chart '" .. id .. "'") end
+  charts_shown = charts_shown + 1
+  local caption = "Diagram " .. charts_shown .. ". " .. c.caption
+  local notes = {}
+  for _, line in ipairs(c.notes) do table.insert(notes, pandoc.Para(pandoc.Inlines(line))) end
+  local note_div = pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))
   if FORMAT:match("typst") then
     -- Pandoc's Typst writer drops an image's alternative text; PDF/UA needs it, so the
     -- figure is written as Typst itself, its texts as string literals (nothing in them is
     -- read as markup).
     return {pandoc.RawBlock("typst", string.format(
-      '#figure(image("%s", width: 100%%, alt: %s), caption: %s) <fig-%s>',
-      c.path, typst_string(c.alt), typst_string(c.caption), id))}
+      '#figure(image("%s", width: 100%%, alt: %s), caption: %s, supplement: none, '
+        .. 'numbering: none) <fig-%s>',
+      c.path, typst_string(c.alt), typst_string(caption), id)), note_div}
   end
   local img = pandoc.Image(pandoc.Inlines(c.alt), c.path, "",
     pandoc.Attr("", {}, {{"width", "100%"}}))
-  return {pandoc.Figure({pandoc.Plain({img})}, {pandoc.Plain(pandoc.Inlines(c.caption))},
-    pandoc.Attr("fig-" .. id))}
+  return {pandoc.Figure({pandoc.Plain({img})}, {pandoc.Plain(pandoc.Inlines(caption))},
+    pandoc.Attr("fig-" .. id)), note_div}
 end
 
 local div

@@ -22,6 +22,7 @@ from plotnine import (
     element_blank,
     element_text,
     geom_col,
+    geom_label,
     geom_polygon,
     geom_text,
     ggplot,
@@ -38,15 +39,18 @@ from pipeline.config import ASSETS_DIR
 from pipeline.freshness import code_version
 from pipeline.report.swedish import in_table, in_text
 
-BLUE, LIGHT, DARK = "#2b6c9e", "#cfe0ee", "#123a5a"
+# Every fill at least 3:1 against the white page (WCAG 1.4.11), and the two series of a
+# grouped chart 3.1:1 against each other: dark blue and orange, not two blues.
+BLUE, DARK, ORANGE = "#2b6c9e", "#123a5a", "#c8691c"
+MAP_LOW, MAP_HIGH = "#6f9bc2", DARK  # the map's lightest region is 3:1 against white too
 GEOJSON = ASSETS_DIR / "geo" / "lan_sweref99tm.geojson"
 BASE = theme_minimal(base_size=10) + theme(
     panel_grid_major_y=element_blank(),
     panel_grid_minor=element_blank(),
-    axis_title_y=element_blank(),
+    axis_title=element_text(size=9),
     plot_title=element_text(size=11, weight="bold"),
     legend_position="bottom",
-    legend_title=element_blank(),
+    legend_title=element_text(size=9),
     figure_size=(6.5, 3.2),
 )
 
@@ -85,7 +89,7 @@ def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
         + geom_text(aes(label="text"), ha="left", nudge_y=1.5, size=8)
         + coord_flip()
         + scale_y_continuous(limits=(0, 110), breaks=range(0, 101, 20))
-        + labs(y=f"Andel kommuner (%), n = {n}")
+        + labs(x="Svarsalternativ", y=f"Andel kommuner (%), n = {n}")
         + BASE
         + theme(figure_size=(6.5, max(2.2, 0.42 * len(labels) + 0.9)))
     )
@@ -112,14 +116,18 @@ def year_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
             "text": [in_text(v, "procent") for v in rows["value"]],
         }
     )
+    n = dict(zip(rows["data_year"].cast(pl.String), rows["denominator"], strict=False))
     years = sorted(set(df["year"]))
+    df["year"] = pd.Categorical(
+        [f"{y} (n = {n[y]})" for y in df["year"]], categories=[f"{y} (n = {n[y]})" for y in years]
+    )
     plot = (
         ggplot(df, aes("label", "value", fill="year"))
         + geom_col(position=position_dodge(width=0.8), width=0.75)
         + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
-        + scale_fill_manual(values=[LIGHT, BLUE][-len(years) :])
-        + scale_y_continuous(limits=(0, 100))
-        + labs(x="", y="Andel (%)")
+        + scale_fill_manual(values=[ORANGE, DARK][-len(years) :])
+        + scale_y_continuous(limits=(0, 105), breaks=range(0, 101, 20))
+        + labs(x="Svarsalternativ", y="Andel kommuner (%)", fill="Bidragsår")
         + BASE
     )
     alt = (
@@ -149,8 +157,8 @@ def money_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
         ggplot(df, aes("year", "mkr", fill="kind"))
         + geom_col(position=position_dodge(width=0.8), width=0.75)
         + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
-        + scale_fill_manual(values=[LIGHT, BLUE])
-        + labs(x="", y="Mkr")
+        + scale_fill_manual(values=[ORANGE, DARK])
+        + labs(x="Bidragsår", y="Miljoner kronor", fill="")
         + BASE
     )
     alt = (
@@ -182,7 +190,7 @@ def count_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
         + geom_text(aes(label="text"), ha="left", nudge_y=n * 0.01, size=8)
         + coord_flip()
         + scale_y_continuous(limits=(0, n * 1.1))
-        + labs(y=f"Antal kommuner (N = {n})")
+        + labs(x="Användning av bidraget", y=f"Antal kommuner, n = {n}")
         + BASE
         + theme(figure_size=(6.5, 2.2))
     )
@@ -218,8 +226,15 @@ def county_shapes() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def region_map(
-    cells: pl.DataFrame, title: str, column: str, unit: str, legend: str
+    cells: pl.DataFrame,
+    title: str,
+    column: str,
+    unit: str,
+    legend: str,
+    limits: tuple[float, float] | None = None,
 ) -> tuple[ggplot, str]:
+    """A value per region on the map; `limits` fixes the colour scale (a share is always
+    shown 0–100 %, so that years compare)."""
     rows = cells.filter(pl.col("col_id") == column, pl.col("row_id") != "riket")
     values = dict(zip(rows["row_id"], rows["value"], strict=True))
     names = dict(zip(rows["row_id"], rows["row_label"], strict=True))
@@ -229,8 +244,16 @@ def region_map(
     plot = (
         ggplot()
         + geom_polygon(shapes, aes("x", "y", group="ring", fill="value"), color="white", size=0.2)
-        + geom_text(centres, aes("cx", "cy", label="text"), size=7, color=DARK)
-        + scale_fill_gradient(low="#e7eff6", high=BLUE, name=legend)
+        + geom_label(  # on a white box: readable on the lightest and the darkest region
+            centres,
+            aes("cx", "cy", label="text"),
+            size=6.5,
+            color=DARK,
+            fill="white",
+            label_size=0,
+            label_padding=0.12,
+        )
+        + scale_fill_gradient(low=MAP_LOW, high=MAP_HIGH, name=legend, limits=limits)
         + coord_equal()
         + labs(caption="Kartunderlag: SCB")
         + BASE
@@ -262,13 +285,17 @@ CHARTS = [
         "karta_bilaga2",
         "bilaga2",
         "Andel kommuner som använt hela eller delar av bidraget",
-        lambda cells, title: region_map(cells, title, "andel", "procent", "Andel (%)"),
+        lambda cells, title: region_map(
+            cells, title, "andel", "procent", "Andel kommuner (%)", limits=(0, 100)
+        ),
     ),
     Chart(
         "karta_rackvidd",
         "rackvidd",
         "Personer som nåtts per 1 000 i målgruppen",
-        lambda cells, title: region_map(cells, title, "per_1000", "per 1 000", "Per 1 000"),
+        lambda cells, title: region_map(
+            cells, title, "per_1000", "per 1 000", "Personer per 1 000\ni målgruppen"
+        ),
     ),
 ]
 

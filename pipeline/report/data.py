@@ -265,6 +265,13 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     }
 
 
+def chart_notes(spec: TableSpec, cells: pl.DataFrame, year: int) -> list[str]:
+    """A chart's notes, as its table's: synthetic answers, and the source."""
+    years = sorted(set(cells.filter(pl.col("table_id") == spec.id)["data_year"]))
+    notes = ["Bygger på syntetiska svar (se Om underlaget)."] if is_synthetic(spec, "", year) else []
+    return [*notes, f"Källa: {spec.source_text(years)}"]
+
+
 def report_data(
     con: duckdb.DuckDBPyConnection,
     year: int,
@@ -308,7 +315,12 @@ def report_data(
         "figures": figs,
         "tables": tables,
         "charts": {
-            cid: {"path": c["path"], "alt": c["alt"], "caption": f"Diagram: {c['title']}."}
+            cid: {
+                "path": c["path"],
+                "alt": c["alt"],
+                "caption": c["title"],  # numbered in order of appearance (siffror.lua)
+                "notes": chart_notes(specs[c["table_id"]], cells, year),
+            }
             for cid, c in charts.items()
             if c is not None
         },
