@@ -40,7 +40,13 @@ local function load_data(meta)
   f:close()
   meta.title = pandoc.Inlines(data.meta.title)
   meta.subtitle = pandoc.Inlines(data.meta.subtitle)
-  meta.date = pandoc.Inlines(data.meta.date)
+  meta.date = pandoc.Inlines(data.meta.date .. ". Version " .. data.meta.version .. ".")
+  if FORMAT:match("typst") then
+    -- The PDF's title page says what a reader must know first (the HTML says it at the
+    -- top, in "Om underlaget"): which data are synthetic.
+    meta.abstract = pandoc.Blocks({pandoc.Para(pandoc.Inlines(data.meta.data_note))})
+    meta["abstract-title"] = pandoc.Inlines("Om underlaget")
+  end
   meta.lang = "sv-SE"
   if is_typst then
     -- Set rules placed at the start of the body come after the template's own, so
@@ -218,6 +224,8 @@ div = function(el)
   if el.classes:includes("tabell") then return table_blocks(ref)
   elseif el.classes:includes("diagram") then return chart_blocks(ref)
   elseif el.classes:includes("kommentar") then return commentary_blocks()
+  elseif el.classes:includes("syntetiskt") and FORMAT:match("typst") then
+    return {}  -- on the PDF's title page instead
   elseif is_condition(el) then
     if condition_holds(el) then return el.content end
     return {}

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import ASSETS_DIR, REPORT_DIR
-from pipeline.report.basis import is_synthetic
+from pipeline.report.basis import is_synthetic, money_is_real
 from pipeline.report.swedish import NBSP, counted, in_table, in_text, number
 from pipeline.tables.spec import TableSpec, table_specs
 from pipeline.trace.page import page_of
@@ -265,10 +265,40 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     }
 
 
+MARKED = " Tabeller och diagram som bygger på syntetiska svar är märkta i källnoten."
+
+
+def data_note(year: int, previous_year_shown: bool) -> str:
+    """What is real and what is synthetic in this year's report, in words (title page and
+    "Om underlaget"): true whichever year it is."""
+    answers = (
+        "Kommunernas svar på formulärets frågor är inte offentliga. Svaren i rapporten är "
+        "därför syntetiska: de har skapats så att varje publicerad siffra återskapas exakt, "
+        "men svaren för en enskild kommun är påhittade."
+    )
+    if not money_is_real(year):
+        return (
+            "Både beloppen per kommun och kommunernas svar på formulärets frågor är "
+            "syntetiska i den här rapporten: de har skapats av projektet och är påhittade "
+            f"för varje enskild kommun.{MARKED}"
+        )
+    earlier = (
+        " Beloppen per kommun för föregående bidragsår är också syntetiska."
+        if previous_year_shown and not money_is_real(year - 1)
+        else ""
+    )
+    return (
+        f"Beloppen per kommun för bidragsåret {year} är verkliga uppgifter ur "
+        f"Socialstyrelsens publicerade uppföljning. {answers}{earlier}{MARKED}"
+    )
+
+
 def chart_notes(spec: TableSpec, cells: pl.DataFrame, year: int) -> list[str]:
     """A chart's notes, as its table's: synthetic answers, and the source."""
     years = sorted(set(cells.filter(pl.col("table_id") == spec.id)["data_year"]))
-    notes = ["Bygger på syntetiska svar (se Om underlaget)."] if is_synthetic(spec, "", year) else []
+    notes = (
+        ["Bygger på syntetiska svar (se Om underlaget)."] if is_synthetic(spec, "", year) else []
+    )
     return [*notes, f"Källa: {spec.source_text(years)}"]
 
 
@@ -311,6 +341,7 @@ def report_data(
             "date": f"Data per {data_per}",
             "version": version,
             "year": str(year),
+            "data_note": data_note(year, year - 1 in set(cells["data_year"].to_list())),
         },
         "figures": figs,
         "tables": tables,
