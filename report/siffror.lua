@@ -44,7 +44,11 @@ local function load_data(meta)
   if FORMAT:match("typst") then
     -- The PDF's title page says what a reader must know first (the HTML says it at the
     -- top, in "Om underlaget"): which data are synthetic.
-    meta.abstract = pandoc.Blocks({pandoc.Para(pandoc.Inlines(data.meta.data_note))})
+    -- Not hyphenated: a hyphenation's glyph would make every hyphen of the PDF copy as a
+    -- soft hyphen (FINGER\u{AD}modellen), unsearchable.
+    local note = pandoc.Inlines(data.meta.data_note)
+    note:insert(1, pandoc.RawInline("typst", "#set text(hyphenate: false)\n"))
+    meta.abstract = pandoc.Blocks({pandoc.Para(note)})
     meta["abstract-title"] = pandoc.Inlines("Om underlaget")
   end
   meta.lang = "sv-SE"

@@ -349,6 +349,8 @@ def test_pdf_is_tagged_pdf_ua_and_pdf_a_with_every_chart_described(warehouse, bu
     alts = [html_lib.unescape(a) for a in re.findall(r'<img[^>]*\salt="([^"]*)"', page)]
     assert len(alts) >= 6 and all(len(a) > 40 for a in alts)  # sentences, not file names
     assert sorted(structure_figures(reader)) == sorted(alts)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "\u00ad" not in text and "\u200b" not in text  # copied text is searchable
 
 
 def public_text(html: str) -> str:
