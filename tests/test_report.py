@@ -372,3 +372,14 @@ def test_the_public_report_holds_no_developer_material(warehouse, build_root, ye
     assert not re.search(r"\b[0-9a-f]{8,}\b", text)  # a code version's hash
     assert not re.search(r"\b(tabell\d|bilaga\d|text|rapportdata)\.[a-z0-9_]+", text)  # ids
     assert not re.search(r"(^|[;(] ?)\d+\.\d+\. [A-ZÅÄÖ]", text)  # "1.3. Oanvänt belopp"
+
+
+def test_tabell_2_names_every_year_it_shows_and_no_population_for_kronor(warehouse, build_root):
+    """Tabell 2 shows a row per grant year: its source names each; its unused share is of
+    kronor, so no "n =" stands above it (2023 printed "(n = 143 500 000)")."""
+    for year, years in ((2024, "2023 och 2024"), (2023, "2023")):
+        page = (build_root / str(year) / "rapport.html").read_text(encoding="utf-8")
+        table = page[page.index('id="tab-tabell2"') :]
+        table = table[: table.index("Källa:") + 80]
+        assert f"Källa: Kommunernas återrapportering {years}." in squash(table)
+        assert "n\u00a0=" not in table and "n =" not in table

@@ -40,17 +40,27 @@ def figures(cells: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
     return out
 
 
-def column_headers(cells: pl.DataFrame) -> list[str]:
-    """Column labels, with the population size where every cell of a column shares it."""
+def column_headers(spec: TableSpec, cells: pl.DataFrame) -> list[str]:
+    """Column labels, with the population size where every cell of a column shares it (a
+    share of kronor has no population: its denominator is an amount)."""
     headers = []
     for (label, unit), col in cells.group_by(["col_label", "unit"], maintain_order=True):
         del unit
         dens = col["denominator"].drop_nulls().unique()
         kinds = set(col["unit"])
-        if len(dens) == 1 and kinds <= {"kommuner", "procent"}:
+        of_kronor = bool(set(col["col_id"]) & set(spec.kronor_shares))
+        if len(dens) == 1 and kinds <= {"kommuner", "procent"} and not of_kronor:
             label = f"{label} (n{NBSP}={NBSP}{in_table(dens[0], 'kommuner')})"
         headers.append(label)
     return headers
+
+
+def table_years(spec: TableSpec, cells: pl.DataFrame) -> list[int]:
+    """The grant years a table shows (its source names them): the years its figures were
+    derived from, or its rows where each row is a grant year (Tabell 2)."""
+    if spec.rows_are_years:
+        return sorted({int(r) for r in cells["row_id"]})
+    return sorted(set(cells["data_year"]))
 
 
 def layout_table(
@@ -58,7 +68,7 @@ def layout_table(
 ) -> dict[str, Any]:
     cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order")
     header_cells = [cells.filter(pl.col("col_id") == c) for c in cols["col_id"]]
-    headers = [column_headers(h)[0] for h in header_cells]
+    headers = [column_headers(spec, h)[0] for h in header_cells]
     by_key = {(r["row_id"], r["col_id"]): r for r in cells.iter_rows(named=True)}
     rows = []
     for row in (
@@ -76,7 +86,7 @@ def layout_table(
                 else {"text": "–" if len(spec.years) > 1 else ""}  # not asked that year
             )
         rows.append(line)
-    years = sorted(set(cells["data_year"]))
+    years = table_years(spec, cells)
     notes = [n for n in (spec.note,) if n]
     if synthetic:
         notes.append("Bygger på syntetiska svar (se Om underlaget).")
@@ -295,7 +305,7 @@ def data_note(year: int, previous_year_shown: bool) -> str:
 
 def chart_notes(spec: TableSpec, cells: pl.DataFrame, year: int) -> list[str]:
     """A chart's notes, as its table's: synthetic answers, and the source."""
-    years = sorted(set(cells.filter(pl.col("table_id") == spec.id)["data_year"]))
+    years = table_years(spec, cells.filter(pl.col("table_id") == spec.id))
     notes = (
         ["Bygger på syntetiska svar (se Om underlaget)."] if is_synthetic(spec, "", year) else []
     )

@@ -65,6 +65,8 @@ class TableSpec:
     row_header: str = ""  # the header of the label column ("Svarsalternativ", "Region")
     real_with_money: tuple[str, ...] = ()  # rows real when the year's money is (basis mixed)
     real_rows: tuple[str, ...] = ()  # rows real in every year (facts of the grant)
+    rows_are_years: bool = False  # each row is a grant year (its source names them all)
+    kronor_shares: tuple[str, ...] = ()  # columns whose share is of kronor: no "n =" header
 
     @property
     def sql_file(self) -> Path:
@@ -83,7 +85,8 @@ class TableSpec:
         return (SQL_DIR / "lineage" / f"{self.lineage}.sql").read_text(encoding="utf-8")
 
     def source_text(self, years: list[int]) -> str:
-        return self.source.format(year=years[-1], years=" och ".join(map(str, years)))
+        listed = " och ".join(filter(None, [", ".join(map(str, years[:-1])), str(years[-1])]))
+        return self.source.format(year=years[-1], years=listed)
 
 
 def load_spec(path: Path) -> TableSpec:
@@ -98,7 +101,7 @@ def load_spec(path: Path) -> TableSpec:
     else:
         parsed = (Part(params or {}),)
     raw["years"] = tuple(raw.get("years", (0,)))
-    for key in ("real_with_money", "real_rows"):
+    for key in ("real_with_money", "real_rows", "kronor_shares"):
         raw[key] = tuple(raw.get(key, ()))
     spec = TableSpec(**raw, parts=parsed)
     if spec.id != path.stem:
