@@ -383,3 +383,17 @@ def test_tabell_2_names_every_year_it_shows_and_no_population_for_kronor(warehou
         table = table[: table.index("Källa:") + 80]
         assert f"Källa: Kommunernas återrapportering {years}." in squash(table)
         assert "n\u00a0=" not in table and "n =" not in table
+
+
+def test_a_table_note_places_its_figures_from_the_data(warehouse, build_root):
+    """Tabell 3's n leaves out the municipalities that only prepared: the note says how
+    many, from the figure text.endast_forberett of each year."""
+    for year in (2023, 2024):
+        n = warehouse.query(
+            "SELECT value FROM tables.cells WHERE bidragsar = ? "
+            "AND figure_id = 'text.endast_forberett'",
+            [year],
+        )["value"][0]
+        page = squash((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
+        words = "ingen kommun" if n == 0 else f"{int(n)} kommuner" if n > 1 else "en kommun"
+        assert f"har {words} hittills bara använt medlen till förberedande" in page

@@ -63,8 +63,24 @@ def table_years(spec: TableSpec, cells: pl.DataFrame) -> list[int]:
     return sorted(set(cells["data_year"]))
 
 
+NOTE_FIGURE = re.compile(r"\{(antal|värde):([a-z0-9_.]+)\}")
+
+
+def filled_note(note: str, figs: dict[str, dict[str, Any]]) -> str | None:
+    """A table note with its figures placed: {antal:<id>} as a count with its noun,
+    {värde:<id>} as the figure; None (the note is left out) when a figure is missing."""
+    wanted = NOTE_FIGURE.findall(note)
+    if any(fid not in figs for _, fid in wanted):
+        return None
+    return NOTE_FIGURE.sub(lambda m: figs[m[2]]["count" if m[1] == "antal" else "text"], note)
+
+
 def layout_table(
-    spec: TableSpec, cells: pl.DataFrame, year: int, synthetic: bool
+    spec: TableSpec,
+    cells: pl.DataFrame,
+    year: int,
+    synthetic: bool,
+    figs: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order")
     header_cells = [cells.filter(pl.col("col_id") == c) for c in cols["col_id"]]
@@ -87,7 +103,7 @@ def layout_table(
             )
         rows.append(line)
     years = table_years(spec, cells)
-    notes = [n for n in (spec.note,) if n]
+    notes = [n for n in (filled_note(spec.note, figs),) if n]
     if synthetic:
         notes.append("Bygger på syntetiska svar (se Om underlaget).")
     notes.append(f"Källa: {spec.source_text(years)}")
@@ -331,7 +347,7 @@ def report_data(
         spec = specs[table_id]
         if not spec.printed:
             continue
-        tables[table_id] = layout_table(spec, group, year, is_synthetic(spec, "", year))
+        tables[table_id] = layout_table(spec, group, year, is_synthetic(spec, "", year), figs)
     tables.update(quality_tables(con, year))
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)
     tables.update(change_tables(diff))
