@@ -119,17 +119,13 @@ def write_trace_sample(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
     write_figure_pages(con, 2024, cell, folder, only=True)
     page_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    entries = (
-        con.sql(
-            """SELECT figure_id AS id, concat_ws(' · ', row_label, col_label) AS label,
+    entries = con.sql(
+        """SELECT figure_id AS id, concat_ws(' · ', row_label, col_label) AS label,
                   'sparbarhet/' || figure_id || '.html' AS page
            FROM tables.cells WHERE bidragsar = 2024
            UNION ALL SELECT kommunkod, kommun_namn, 'sparbarhet/kommun-' || kommunkod || '.html'
            FROM reference.kommuner"""
-        )
-        .pl()
-        .to_dicts()
-    )
+    ).pl()
     parts = write_search(entries, folder / "sparbarhet")
     search_seconds = time.perf_counter() - t
     biggest = max((folder / "sparbarhet").glob("sok-*.js"), key=lambda p: p.stat().st_size)
