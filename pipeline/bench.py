@@ -133,6 +133,51 @@ def bare_script(step: str = "all") -> list[str]:
     return [PY, "-m", "pipeline.bench_bare", step]
 
 
+def measure_scales(scales: tuple[int, ...]) -> dict:
+    """Ingest, validation, derivation, lineage and the trace at k × the municipalities,
+    each step a process of its own (its own peak memory)."""
+    print("Scale (synthetic returns; ingest, validation, derivation)")
+    measured: dict = {}
+    trace_dir = build_dir() / "bench" / "trace"
+    shutil.rmtree(trace_dir, ignore_errors=True)
+    for k in scales:
+        keep = trace_dir / str(k)
+        _, peak, out = run(
+            [PY, "-m", "pipeline.bench_bare", "scale", str(k), str(keep)], os.environ.copy()
+        )
+        data = json.loads(out.strip().splitlines()[-1])
+        data["peak_mb"] = round(peak, 1)
+        for step in ("lineage", "trace"):  # each in a process of its own, as its own peak
+            _, step_peak, out = run(
+                [PY, "-m", "pipeline.bench_bare", step, str(keep)], os.environ.copy()
+            )
+            data |= json.loads(out.strip().splitlines()[-1])
+            data[f"{step}_peak_mb"] = round(step_peak, 1)
+        (keep / "w.duckdb").unlink()
+        data["trace_open"] = bench_trace.measure(
+            {"largest figure": Path(data["trace"]["figure_page"])},
+            {},
+            {"largest search part": Path(data["trace"]["largest_search_part"])},
+        )
+        measured[str(k)] = data
+        print(
+            f"  ×{k:<5} {data['submissions']:>8} reports  ingest {data['ingest']:7.2f} s  "
+            f"validate {data['validate']:7.2f} s  derive {data['derive']:7.2f} s  "
+            f"peak {peak:7.0f} MB",
+            flush=True,
+        )
+        print(
+            f"         lineage {data['lineage']:7.2f} s ({data['lineage_rows']} rows, peak "
+            f"{data['lineage_peak_mb']:.0f} MB); trace (peak {data['trace_peak_mb']:.0f} MB): "
+            + ", ".join(
+                f"{n} {v if isinstance(v, str) else f'{v:.3f} s'}"
+                for n, v in data["trace_open"].items()
+            ),
+            flush=True,
+        )
+    return measured
+
+
 def trace_open_at_1x(year_dir: Path) -> dict:
     """A reviewer's waits on the built 2024 trace: the index, the figure with the most
     source rows, a municipality, a search by name, the largest part of the search index."""
@@ -208,43 +253,7 @@ def main(repeats: int = 3, scales: tuple[int, ...] = (1, 10, 100, 1000)) -> dict
             results["full_build"]["seconds"]["median"] / total["median"], 2
         )
         print(f"  pipeline / bare work: {results['overhead_ratio']}×")
-    print("Scale (synthetic returns; ingest, validation, derivation)")
-    results["scale"] = {}
-    trace_dir = build_dir() / "bench" / "trace"
-    shutil.rmtree(trace_dir, ignore_errors=True)
-    for k in scales:
-        keep = trace_dir / str(k)
-        _, peak, out = run(
-            [PY, "-m", "pipeline.bench_bare", "scale", str(k), str(keep)], os.environ.copy()
-        )
-        data = json.loads(out.strip().splitlines()[-1])
-        data["peak_mb"] = round(peak, 1)
-        _, trace_peak, out = run(
-            [PY, "-m", "pipeline.bench_bare", "trace", str(keep)], os.environ.copy()
-        )
-        data |= json.loads(out.strip().splitlines()[-1])
-        data["trace_peak_mb"] = round(trace_peak, 1)
-        (keep / "w.duckdb").unlink()
-        data["trace_open"] = bench_trace.measure(
-            {"largest figure": Path(data["trace"]["figure_page"])},
-            {},
-            {"largest search part": Path(data["trace"]["largest_search_part"])},
-        )
-        results["scale"][str(k)] = data
-        print(
-            f"  ×{k:<5} {data['submissions']:>8} reports  ingest {data['ingest']:7.2f} s  "
-            f"validate {data['validate']:7.2f} s  derive {data['derive']:7.2f} s  "
-            f"peak {peak:7.0f} MB",
-            flush=True,
-        )
-        print(
-            f"         lineage {data['lineage']:7.2f} s ({data['lineage_rows']} rows); trace: "
-            + ", ".join(
-                f"{n} {v if isinstance(v, str) else f'{v:.3f} s'}"
-                for n, v in data["trace_open"].items()
-            ),
-            flush=True,
-        )
+    results["scale"] = measure_scales(scales)
     out_dir = build_dir() / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -451,27 +451,33 @@ def check_header(path: Path, header: list[str], form: Form, other_forms: dict[in
                 f"kolumnrubrikerna är formulärets för {year}, inte för {form.year}: ligger "
                 "filen i rätt års mapp?",
             )
+    y = form.year
+    sides = (  # (columns, their closest matches among, English, Swedish)
+        (
+            missing,
+            extra,
+            f"column(s) of the {y} form are missing",
+            f"kolumn(er) i formuläret för {y} saknas",
+        ),
+        (
+            extra,
+            missing,
+            f"column(s) are not in the {y} form",
+            f"kolumn(er) finns inte i formuläret för {y}",
+        ),
+    )
     parts, sv = [], []
-    if missing:
-        parts.append(
-            f"{len(missing)} column(s) of the {form.year} form are missing: "
-            + "; ".join(_with_match(m, extra) for m in missing)
-        )
-        sv.append(
-            f"{len(missing)} kolumn(er) i formuläret för {form.year} saknas: "
-            + "; ".join(_with_match(m, extra, "menade du") for m in missing)
-        )
-    if extra:
-        parts.append(
-            f"{len(extra)} column(s) are not in the {form.year} form: "
-            + "; ".join(_with_match(e, missing) for e in extra)
-        )
-        sv.append(
-            f"{len(extra)} kolumn(er) finns inte i formuläret för {form.year}: "
-            + "; ".join(_with_match(e, missing, "menade du") for e in extra)
-        )
-    parts.append(f"if the export is right, correct raw/forms/{form.year}/form.toml")
-    sv.append(f"Om exportfilen är rätt, rätta raw/forms/{form.year}/form.toml")
+    for columns, others, english, swedish in sides:
+        if columns:
+            parts.append(
+                f"{len(columns)} {english}: " + "; ".join(_with_match(c, others) for c in columns)
+            )
+            sv.append(
+                f"{len(columns)} {swedish}: "
+                + "; ".join(_with_match(c, others, "menade du") for c in columns)
+            )
+    parts.append(f"if the export is right, correct raw/forms/{y}/form.toml")
+    sv.append(f"Om exportfilen är rätt, rätta raw/forms/{y}/form.toml")
     raise ExportRejected(path, ". ".join(parts), ". ".join(sv))
 
 
