@@ -140,6 +140,18 @@ end
 
 local function plain(text) return {pandoc.Plain(pandoc.Inlines(text))} end
 
+-- In the PDF, a table or a chart stays on one page with its caption and notes when it
+-- fits on one (at most KEEP_ROWS rows): no caption left at a page's foot, no table split
+-- after its first row. A longer table breaks across pages as before.
+local KEEP_ROWS = 30
+local function together(blocks, rows)
+  if not FORMAT:match("typst") or (rows or 0) > KEEP_ROWS then return blocks end
+  local kept = {pandoc.RawBlock("typst", "#block(breakable: false, width: 100%)[")}
+  for _, b in ipairs(blocks) do table.insert(kept, b) end
+  table.insert(kept, pandoc.RawBlock("typst", "]"))
+  return kept
+end
+
 local function table_blocks(id)
   local t = data.tables[id]
   if not t and data.absent[id] then  -- not asked in this year's form: say so
@@ -173,7 +185,7 @@ local function table_blocks(id)
     framed = pandoc.Div({tbl}, pandoc.Attr("", {"tabellram"},
       {{"role", "region"}, {"aria-label", t.caption}, {"tabindex", "0"}}))
   end
-  return {framed, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))}
+  return together({framed, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))}, #t.rows)
 end
 
 -- A Typst string literal of a text: backslashes and quotes escaped, on one line.
@@ -197,10 +209,10 @@ local function chart_blocks(id)
     -- Pandoc's Typst writer drops an image's alternative text; PDF/UA needs it, so the
     -- figure is written as Typst itself, its texts as string literals (nothing in them is
     -- read as markup).
-    return {pandoc.RawBlock("typst", string.format(
+    return together({pandoc.RawBlock("typst", string.format(
       '#figure(image("%s", width: 100%%, alt: %s), caption: %s, supplement: none, '
         .. 'numbering: none) <fig-%s>',
-      c.path, typst_string(c.alt), typst_string(caption), id)), note_div}
+      c.path, typst_string(c.alt), typst_string(caption), id)), note_div}, 0)
   end
   local img = pandoc.Image(pandoc.Inlines(c.alt), c.path, "",
     pandoc.Attr("", {}, {{"width", "100%"}}))
@@ -260,9 +272,19 @@ local function report_missing(doc)
   return doc
 end
 
+-- In the PDF each appendix starts on a page of its own: its first, long table would
+-- otherwise begin with a caption alone at the foot of a page.
+local function appendix_on_new_page(el)
+  if el.level == 1 and FORMAT:match("typst")
+      and pandoc.utils.stringify(el.content):match("^Bilaga") then
+    return {pandoc.RawBlock("typst", "#pagebreak(weak: true)"), el}
+  end
+end
+
 return {
   {Meta = load_data},
   {Div = div},
+  {Header = appendix_on_new_page},
   {Span = span, traverse = "topdown"},
   {Pandoc = report_missing},
   {Pandoc = landmarks},

@@ -158,6 +158,7 @@ def money_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
         + geom_col(position=position_dodge(width=0.8), width=0.75)
         + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
         + scale_fill_manual(values=[ORANGE, DARK])
+        + scale_y_continuous(expand=(0, 0, 0.12, 0))  # room for the tallest bar's label
         + labs(x="Bidragsår", y="Miljoner kronor", fill="")
         + BASE
     )

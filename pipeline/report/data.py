@@ -190,7 +190,7 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
         LEFT JOIN staged.submissions s
           ON s.bidragsar = q.bidragsar AND s.submission_id = q.submission_id
         LEFT JOIN reference.kommuner k ON k.kommunkod = q.kommunkod
-        WHERE q.bidragsar = ?
+        WHERE q.bidragsar = ? AND q.is_current  -- a superseded report no longer counts
         GROUP BY 1, 2, 3, q.source_file, q.source_row ORDER BY q.source_file, q.source_row""")
     ]
     rejected = rows("""SELECT regexp_extract(source_file, '[^/]+$'), coalesce(reason_sv, reason)
@@ -270,7 +270,8 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
         )
         for f in diff["figures"]
     ]
-    since = f" sedan {diff['previous']}" if diff["previous"] else ""
+    previous = (diff["previous"] or "").removeprefix("v")
+    since = f" sedan version {previous}" if previous else ""
     return {
         "andringar_rapporter": listing(
             f"Återrapporter som tillkommit eller ersatts{since}",
@@ -285,7 +286,7 @@ def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
             ["Tabell", "Rad", "Kolumn", "Före", "Efter"],
             figures,
             first,
-            ["Alla siffror som har ändrats."],
+            ["Alla siffror som har ändrats."] if figures else [],
             [0.16, 0.36, 0.24, 0.12, 0.12],
         ),
     }
