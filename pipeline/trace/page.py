@@ -106,14 +106,19 @@ def source_counts(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
 
 
 def trace_rows(
-    con: duckdb.DuckDBPyConnection, year: int, figure_ids: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    figure_ids: list[str] | None = None,
+    shown: int | None = None,
 ) -> pl.DataFrame:
-    """The year's lineage rows (of every figure, or of those named) as the pages list
-    them, each with the export cells (column and value as filed) behind it."""
+    """The year's lineage rows (of every figure, or of those named; at most `shown` per
+    figure) as the pages list them, each with the export cells (column and value as filed)
+    behind it."""
     params = {"bidragsar": year, "figures": figure_ids or []}
     con.execute(f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('lineage/_cells')}", params)
     try:
-        return con.sql(sql_text("lineage/_trace_rows"), params=params).pl()
+        rows = sql_text("lineage/_trace_rows")
+        return con.sql(rows, params={**params, "shown": shown}).pl()
     finally:
         con.execute("DROP TABLE IF EXISTS trace_cells")
 
@@ -123,20 +128,16 @@ def figure_pages(
 ) -> list[dict]:
     """Every figure of `cells` with what its page shows (its rows summed column-wise, then
     recomputed by the lineage's own rule); `only`: read the rows of these figures alone."""
-    rows = trace_rows(con, year, [c["figure_id"] for c in cells] if only else None)
+    figure_ids = [c["figure_id"] for c in cells] if only else None
+    rows = trace_rows(con, year, figure_ids, SHOWN_ROWS)  # what the pages list, no more
     html = dict(rows_as_html(rows).iter_rows()) if rows.height else {}
-    value = pl.col("role") != "denominator"
-    sums = {
+    sums = {  # of all the rows, listed or not
         s["figure_id"]: s
-        for s in rows.group_by("figure_id")
-        .agg(
-            pl.col("aggregation").first(),
-            n_rows=pl.len(),
-            n_numerator=value.sum(),
-            total=pl.col("contribution").filter(value).sum(),
-            largest=pl.col("contribution").filter(value).max(),
-            denominator=pl.col("contribution").filter(~value).sum(),
+        for s in con.sql(
+            sql_text("lineage/_trace_sums"),
+            params={"bidragsar": year, "figures": figure_ids or []},
         )
+        .pl()
         .iter_rows(named=True)
     }
     specs = {s.id: s for s in table_specs()}
