@@ -15,6 +15,10 @@ CREATE OR REPLACE TEMP MACRO in_population(population, used_grant, started) AS
 CREATE OR REPLACE TEMP MACRO population_cells(population) AS
     CASE population WHEN 'recipients' THEN 'rekvirerat' WHEN 'used' THEN 'anvant'
                     WHEN 'started' THEN 'anvant genomforande' END;
+-- An answer option as a table shows it: without the form's instruction to the respondent
+-- ("Annan metod, ange vilken:" → "Annan metod", "Annat. Ange vad:" → "Annat").
+CREATE OR REPLACE TEMP MACRO shown_label(label) AS
+    regexp_replace(label, '[,.]?\s*[Aa]nge (vilken|vilka|vilket|hur|vad|var)\s*:?\s*$', '');
 -- A municipality's target group (residents aged 80+ without elderly care) recovered from
 -- its allocation key: key = round(n · appropriation / national target group).
 CREATE OR REPLACE TEMP MACRO malgrupp(key_kr, national_target_group, appropriation) AS

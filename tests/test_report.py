@@ -397,3 +397,14 @@ def test_a_table_note_places_its_figures_from_the_data(warehouse, build_root):
         page = squash((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
         words = "ingen kommun" if n == 0 else f"{int(n)} kommuner" if n > 1 else "en kommun"
         assert f"har {words} hittills bara använt medlen till förberedande" in page
+
+
+def test_answer_options_are_shown_without_the_forms_instructions(warehouse, build_root):
+    """ "Annan metod, ange vilken:" is an instruction to the respondent, not a label."""
+    labels = warehouse.query("SELECT DISTINCT row_label FROM tables.cells")["row_label"]
+    instructed = [lab for lab in labels.drop_nulls() if re.search(r"[Aa]nge \w+\s*:?$", lab)]
+    assert instructed == []
+    forms = warehouse.query("SELECT option_label FROM reference.form_options")["option_label"]
+    assert any(re.search(r"[Aa]nge \w+:$", lab) for lab in forms)  # the form does have them
+    html = public_text((build_root / "2024" / "rapport.html").read_text(encoding="utf-8"))
+    assert not re.search(r"[Aa]nge (vilken|vilka|hur|vad)\s*:", html)

@@ -18,7 +18,7 @@ ticked AS (
     GROUP BY a.option_code
 )
 SELECT
-    o.position AS row_order, o.option_code AS row_id, o.option_label AS row_label,
+    o.position AS row_order, o.option_code AS row_id, shown_label(o.option_label) AS row_label,
     c.col_id,
     CASE c.col_id WHEN 'antal' THEN coalesce(t.k, 0) ELSE pct(coalesce(t.k, 0), n.d) END
         AS value,

@@ -98,7 +98,7 @@ figures (row_order, row_id, value, denominator, unit, row_label) AS (
         FROM opt, money WHERE id IN ('resultat_uppnatt.hog', 'resultat_uppnatt.ganska_hog')
         HAVING 'resultat_uppnatt' IN (SELECT * FROM questions)
     UNION ALL SELECT 30 + o.position, 'vidareutveckling_' || o.option_code,
-        pct(coalesce(k, 0), started), started, 'procent', o.option_label
+        pct(coalesce(k, 0), started), started, 'procent', shown_label(o.option_label)
         FROM reference.form_options AS o CROSS JOIN money
         LEFT JOIN opt ON id = 'vidareutveckling.' || o.option_code
         WHERE o.bidragsar = $bidragsar AND o.question_id = 'vidareutveckling'
