@@ -8,44 +8,58 @@ municipalities there are two million entries."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 PART_SIZE = 2000  # entries per part, at most (unless they share their whole key)
 FIRST_PREFIX = 2  # the shortest search that looks anything up
 
 
-def keyed(entries: pl.DataFrame) -> pl.DataFrame:
-    """One row per entry and key (the entry's row number only: the texts stay in
-    `entries`): an entry is found by the start of its id or of its label, in lower case."""
-    return entries.select(
-        entry=pl.int_range(pl.len(), dtype=pl.UInt32),
-        key=pl.concat_list(
-            pl.col("id").str.to_lowercase(), pl.col("label").str.to_lowercase()
-        ).list.unique(),
-    ).explode("key")
+PLACEMENT_MEMORY = "256MB"  # DuckDB's limit for the placement (it spills beyond)
 
 
 def placements(entries: pl.DataFrame, size: int = PART_SIZE) -> pl.DataFrame:
-    """(prefix, entry) for every entry: the shortest key prefix (FIRST_PREFIX characters or
-    more) under which at most `size` entries fall; an entry is in the part of each of its
-    keys (once)."""
-    pending, length, parts = keyed(entries), FIRST_PREFIX, []
-    while pending.height:
-        prefix = pl.col("key").str.slice(0, length)
-        split = (  # prefixes with too many entries, whose keys go on
-            pending.lazy()
-            .group_by(prefix.alias("prefix"))
-            .agg(n=pl.len(), longer=(pl.col("key").str.len_chars() > length).any())
-            .filter((pl.col("n") > size) & pl.col("longer"))
-            .collect()["prefix"]
+    """(prefix, entry) for every entry (its row number): the shortest key prefix
+    (FIRST_PREFIX characters or more) under which at most `size` keys fall; an entry is
+    found by the start of its id or of its label, in lower case, and is in the part of each
+    of its keys (once). Computed by DuckDB in a connection of its own, within
+    PLACEMENT_MEMORY: at 1000× the municipalities there are four million keys."""
+    with tempfile.TemporaryDirectory() as spill:
+        con = duckdb.connect(config={"memory_limit": PLACEMENT_MEMORY, "temp_directory": spill})
+        con.register("entries", entries.select("id", "label").with_row_index("entry"))
+        con.execute(
+            """CREATE TEMP TABLE pending AS
+               SELECT DISTINCT entry, key FROM (
+                   SELECT entry, lower(id) AS key FROM entries
+                   UNION ALL SELECT entry, lower(label) FROM entries)"""
         )
-        goes_on = prefix.is_in(split.implode())
-        parts.append(pending.filter(~goes_on).select(prefix.alias("prefix"), "entry"))
-        pending = pending.filter(goes_on)
-        length += 1
-    return pl.concat(parts).unique().sort("prefix", "entry")
+        con.unregister("entries")
+        con.execute("CREATE TEMP TABLE placed (prefix VARCHAR, entry UBIGINT)")
+        length = FIRST_PREFIX
+        while con.execute("SELECT count(*) FROM pending").fetchall()[0][0]:
+            con.execute(  # prefixes with too many keys, whose keys go on
+                """CREATE OR REPLACE TEMP TABLE split AS
+                   SELECT left(key, $n) AS prefix FROM pending GROUP BY 1
+                   HAVING count(*) > $size AND max(length(key)) > $n""",
+                {"n": length, "size": size},
+            )
+            con.execute(
+                """INSERT INTO placed SELECT DISTINCT left(key, $n), entry FROM pending
+                   WHERE left(key, $n) NOT IN (SELECT prefix FROM split)""",
+                {"n": length},
+            )
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE pending AS SELECT * FROM pending
+                   WHERE left(key, $n) IN (SELECT prefix FROM split)""",
+                {"n": length},
+            )
+            length += 1
+        placed = con.sql("SELECT DISTINCT * FROM placed ORDER BY prefix, entry").pl()
+        con.close()
+    return placed
 
 
 def shard(entries: pl.DataFrame, size: int = PART_SIZE) -> dict[str, pl.DataFrame]:
