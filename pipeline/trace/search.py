@@ -2,8 +2,8 @@
 label, page) are split by the first letters of their id and of their label into parts of at
 most PART_SIZE entries, each a small script the index page loads only when a search needs
 it (scripts load from a local folder too, where fetch() does not). The index page holds
-only the list of part prefixes. Computed column-wise in Polars: at 1000× the
-municipalities there are two million entries."""
+only the list of part prefixes. The placement runs in DuckDB within a memory limit: at
+1000× the municipalities there are two million entries."""
 
 from __future__ import annotations
 
