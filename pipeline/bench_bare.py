@@ -99,7 +99,7 @@ def all_steps() -> dict:
 def write_trace_sample(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
     """What a reviewer opens, at this scale: the search (its parts) and the page of the
     figure with the most source rows. Returns the files and how long writing them took."""
-    from pipeline.trace.page import page_of, write_figure_pages
+    from pipeline.trace.page import page_of, search_entries, write_figure_pages
     from pipeline.trace.search import write_search
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -119,13 +119,7 @@ def write_trace_sample(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
     write_figure_pages(con, 2024, cell, folder, only=True)
     page_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    entries = con.sql(
-        """SELECT figure_id AS id, concat_ws(' · ', row_label, col_label) AS label,
-                  'sparbarhet/' || figure_id || '.html' AS page
-           FROM tables.cells WHERE bidragsar = 2024
-           UNION ALL SELECT kommunkod, kommun_namn, 'sparbarhet/kommun-' || kommunkod || '.html'
-           FROM reference.kommuner"""
-    ).pl()
+    entries = search_entries(con, 2024)
     parts = write_search(entries, folder / "sparbarhet")
     search_seconds = time.perf_counter() - t
     biggest = max((folder / "sparbarhet").glob("sok-*.js"), key=lambda p: p.stat().st_size)

@@ -218,6 +218,33 @@ def municipality_pages(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:
     ]
 
 
+def search_entries(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """What the trace's search finds (id, label, page): every municipality first (a name
+    searched for is most likely the municipality itself), then every figure of the year."""
+    kommuner = con.sql(
+        "SELECT kommunkod, kommun_namn FROM reference.kommuner ORDER BY kommunkod"
+    ).pl()
+    cells = con.sql(
+        "SELECT figure_id, row_label, col_label FROM tables.cells WHERE bidragsar = $y "
+        "ORDER BY table_id, row_order, col_order",
+        params={"y": year},
+    ).pl()
+    return pl.concat(
+        [
+            kommuner.select(
+                id="kommunkod",
+                label=pl.col("kommun_namn") + ": återrapporter och siffror",
+                page=pl.lit(f"{FOLDER}/kommun-") + pl.col("kommunkod") + ".html",
+            ),
+            cells.select(
+                id="figure_id",
+                label=pl.concat_str(["row_label", "col_label"], separator=" · ", ignore_nulls=True),
+                page=pl.lit(f"{FOLDER}/") + pl.col("figure_id") + ".html",
+            ),
+        ]
+    )
+
+
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
 
 
@@ -263,21 +290,6 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
     for k in kommuner:
         html = kommun_page.render(year=year, k=k)
         (path.parent / municipality_page_of(k["kommunkod"])).write_text(html, encoding="utf-8")
-    index = [  # a name searched for is most likely the municipality itself: listed first
-        {
-            "id": k["kommunkod"],
-            "label": f"{k['namn']}: återrapporter och siffror",
-            "page": municipality_page_of(k["kommunkod"]),
-        }
-        for k in kommuner
-    ] + [
-        {
-            "id": c["figure_id"],
-            "label": " · ".join(filter(None, (c["row_label"], c["col_label"]))),
-            "page": page_of(c["figure_id"]),
-        }
-        for c in cells
-    ]
     html = ENV.get_template("sparbarhet.html.j2").render(
         year=year,
         tables=[
@@ -286,7 +298,7 @@ def write_trace_page(con: duckdb.DuckDBPyConnection, year: int, path: Path) -> P
         kommuner=sum(1 for k in kommuner if k["submissions"] or k["figures"]),
         folder=FOLDER,
         shards=markupsafe.Markup(
-            json.dumps(write_search(pl.DataFrame(index), folder), ensure_ascii=False)
+            json.dumps(write_search(search_entries(con, year), folder), ensure_ascii=False)
         ),
     )
     path.write_text(html, encoding="utf-8")

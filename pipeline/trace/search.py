@@ -29,6 +29,7 @@ def placements(entries: pl.DataFrame, size: int = PART_SIZE) -> pl.DataFrame:
     PLACEMENT_MEMORY: at 1000× the municipalities there are four million keys."""
     with tempfile.TemporaryDirectory() as spill:
         con = duckdb.connect(config={"memory_limit": PLACEMENT_MEMORY, "temp_directory": spill})
+        con.execute("SET enable_progress_bar = false")
         con.register("entries", entries.select("id", "label").with_row_index("entry"))
         con.execute(
             """CREATE TEMP TABLE pending AS
@@ -69,15 +70,8 @@ def shard(entries: pl.DataFrame, size: int = PART_SIZE) -> dict[str, pl.DataFram
 
 def parts_of(entries: pl.DataFrame, placed: pl.DataFrame):
     """Each part in turn, gathered from `entries` by row number (one part in memory)."""
-    prefixes = placed["prefix"]
-    bounds = prefixes.rle()  # placed is sorted: each prefix is one run of rows
-    start = 0
-    for length, prefix in zip(
-        bounds.struct.field("len"), bounds.struct.field("value"), strict=True
-    ):
-        rows = placed["entry"].slice(start, length)
-        yield prefix, entries[rows.to_list()].select("id", "label", "page")
-        start += length
+    for (prefix,), part in placed.group_by("prefix", maintain_order=True):
+        yield prefix, entries[part["entry"].to_list()].select("id", "label", "page")
 
 
 def part_file(prefix: str) -> str:
