@@ -79,7 +79,6 @@ def layout_table(
     spec: TableSpec,
     cells: pl.DataFrame,
     year: int,
-    synthetic: bool,
     figs: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order")
@@ -102,11 +101,7 @@ def layout_table(
                 else {"text": "–" if len(spec.years) > 1 else ""}  # not asked that year
             )
         rows.append(line)
-    years = table_years(spec, cells)
-    notes = [n for n in (filled_note(spec.note, figs),) if n]
-    if synthetic:
-        notes.append("Bygger på syntetiska svar (se Om underlaget).")
-    notes.append(f"Källa: {spec.source_text(years)}")
+    notes = [n for n in (filled_note(spec.note, figs),) if n] + source_notes(spec, cells, year)
     return {
         "caption": f"{spec.number}. {spec.title}",
         "header": [spec.row_header, *headers],
@@ -320,8 +315,8 @@ def data_note(year: int, previous_year_shown: bool) -> str:
     )
 
 
-def chart_notes(spec: TableSpec, cells: pl.DataFrame, year: int) -> list[str]:
-    """A chart's notes, as its table's: synthetic answers, and the source."""
+def source_notes(spec: TableSpec, cells: pl.DataFrame, year: int) -> list[str]:
+    """The notes a table and its chart end with: synthetic answers, and the source."""
     years = table_years(spec, cells.filter(pl.col("table_id") == spec.id))
     notes = (
         ["Bygger på syntetiska svar (se Om underlaget)."] if is_synthetic(spec, "", year) else []
@@ -348,7 +343,7 @@ def report_data(
         spec = specs[table_id]
         if not spec.printed:
             continue
-        tables[table_id] = layout_table(spec, group, year, is_synthetic(spec, "", year), figs)
+        tables[table_id] = layout_table(spec, group, year, figs)
     tables.update(quality_tables(con, year))
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)
     tables.update(change_tables(diff))
@@ -377,7 +372,7 @@ def report_data(
                 "path": c["path"],
                 "alt": c["alt"],
                 "caption": c["title"],  # numbered in order of appearance (siffror.lua)
-                "notes": chart_notes(specs[c["table_id"]], cells, year),
+                "notes": source_notes(specs[c["table_id"]], cells, year),
             }
             for cid, c in charts.items()
             if c is not None

@@ -10,7 +10,7 @@ import duckdb
 from pipeline.db import execute, fetch_one, replace_rows_from
 from pipeline.numbers import round_half_up
 from pipeline.report.basis import is_synthetic
-from pipeline.sqlfiles import create_macros
+from pipeline.sqlfiles import create_macros, sql_text
 from pipeline.tables.derive import runs, years_with_data
 from pipeline.tables.spec import table_specs
 
@@ -25,27 +25,6 @@ STAGING_COLUMNS = """row_id VARCHAR, col_id VARCHAR, figure_id VARCHAR, table_id
     role VARCHAR, kommunkod VARCHAR, submission_id VARCHAR, source_file VARCHAR,
     source_sha256 VARCHAR, source_row INTEGER, contribution DOUBLE, aggregation VARCHAR,
     cells VARCHAR"""
-
-# The year's lineage as stored: every table's rows, a judgement's rows borrowed from the
-# figure it rests on, the municipality's name, the synthetic mark, published figures only.
-FINAL_SELECT = """
-WITH own AS (
-    SELECT l.*, s.table_id IS NOT NULL AS synthetic
-    FROM new_lineage AS l
-    LEFT JOIN synthetic_rows AS s USING (table_id, row_id)
-),
-everything AS (
-    SELECT * EXCLUDE (row_id, col_id) FROM own
-    UNION ALL BY NAME
-    SELECT b.figure_id, b.table_id, o.* EXCLUDE (row_id, col_id, figure_id, table_id)
-    FROM borrowed AS b JOIN own AS o ON o.figure_id = b.source_figure
-)
-SELECT CAST($bidragsar AS INTEGER) AS bidragsar, e.* EXCLUDE (kommunkod, synthetic),
-       e.kommunkod, k.kommun_namn AS kommun, e.synthetic
-FROM everything AS e
-LEFT JOIN reference.kommuner AS k USING (kommunkod)
-WHERE e.figure_id IN (SELECT figure_id FROM tables.cells WHERE bidragsar = $bidragsar)
-"""  # unordered: every reader orders (sorting tens of millions of rows here costs minutes)
 
 
 def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
@@ -87,7 +66,8 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     execute(
         con,
         "CREATE OR REPLACE TEMP VIEW year_lineage AS "
-        + FINAL_SELECT.replace("$bidragsar", str(int(year))),
+        # a view takes no parameters: the year is written in
+        + sql_text("lineage/_year_lineage").replace("$bidragsar", str(int(year))),
     )
     replace_rows_from(con, "lineage.rows", "year_lineage", {"bidragsar": year})
     stats = fetch_one(
