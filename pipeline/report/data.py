@@ -85,25 +85,32 @@ def layout_table(
     header_cells = [cells.filter(pl.col("col_id") == c) for c in cols["col_id"]]
     headers = [column_headers(spec, h)[0] for h in header_cells]
     by_key = {(r["row_id"], r["col_id"]): r for r in cells.iter_rows(named=True)}
-    rows = []
+    rows, row_ids = [], []
     for row in (
         cells.select("row_order", "row_id", "row_label")
         .unique()
         .sort("row_order")
         .iter_rows(named=True)
     ):
+        row_ids.append(row["row_id"])
         line = [{"text": row["row_label"] or ""}]
         for col_id in cols["col_id"]:
             cell = by_key.get((row["row_id"], col_id))
             line.append(
-                {"text": in_table(cell["value"], cell["unit"]), "ref": cell["figure_id"]}
+                {
+                    "text": in_table(cell["value"], cell["unit"]),
+                    "ref": cell["figure_id"],
+                    "value": cell["value"],
+                    "unit": cell["unit"],
+                }
                 if cell
                 else {"text": "–" if len(spec.years) > 1 else ""}  # not asked that year
             )
         rows.append(line)
     notes = [n for n in (filled_note(spec.note, figs),) if n] + source_notes(spec, cells, year)
     return {
-        "caption": f"{spec.number}. {spec.title}",
+        "caption": f"{spec.number}. {spec.title}" if spec.printed else spec.title,
+        "row_ids": row_ids,
         "header": [spec.row_header, *headers],
         "rows": rows,
         "notes": notes,

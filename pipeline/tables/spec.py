@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,6 +68,13 @@ class TableSpec:
     real_rows: tuple[str, ...] = ()  # rows real in every year (facts of the grant)
     rows_are_years: bool = False  # each row is a grant year (its source names them all)
     kronor_shares: tuple[str, ...] = ()  # columns whose share is of kronor: no "n =" header
+    sheet: str = ""  # the workbook's sheet name where the number is not one ("Text")
+    in_workbook: bool = True
+
+    @property
+    def sheet_name(self) -> str:
+        """The table's sheet in the workbook: Excel allows 31 characters, none of []:*?/\\."""
+        return re.sub(r"[\[\]:*?/\\]", "", self.sheet or self.number)[:31]
 
     @property
     def sql_file(self) -> Path:

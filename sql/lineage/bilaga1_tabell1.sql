@@ -21,3 +21,7 @@ SELECT 'totalt', c.col_id, 'numerator', kommunkod, submission_id, source_file,
        source_sha256, source_row,
        CASE c.col_id WHEN 'rekvirerat' THEN rekvirerat ELSE oanvant END, 'sum', c.col_id
 FROM resp CROSS JOIN (VALUES ('rekvirerat'), ('oanvant')) AS c (col_id)
+UNION ALL
+SELECT 'totalt', 'fordelningsnyckel', 'numerator', k.kommunkod, NULL, k.source_file,
+       k.source_sha256, k.source_row, k.belopp_kr, 'sum', 'belopp_kr'
+FROM keys AS k JOIN resp USING (kommunkod)

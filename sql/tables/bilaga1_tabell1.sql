@@ -1,5 +1,5 @@
 -- Bilaga 1 tabell 1: per recipient its allocation key, requisitioned, unused kr and unused %,
--- in Swedish alphabetical order, with the total row. The key comes from the grant ledger;
+-- in Swedish alphabetical order, with the total row (every column but the share). The key comes from the grant ledger;
 -- the amounts from the current return report.
 WITH rows AS (
     SELECT r.kommunkod, k.kommun_namn, k.sortering, f.belopp_kr AS fordelningsnyckel,
@@ -27,4 +27,4 @@ SELECT row_order, kommunkod AS row_id, kommun_namn AS row_label, c.col_id,
 FROM numbered
 CROSS JOIN (VALUES ('fordelningsnyckel'), ('rekvirerat'), ('oanvant'), ('oanvant_andel'))
     AS c (col_id)
-WHERE NOT (kommunkod = 'totalt' AND c.col_id IN ('fordelningsnyckel', 'oanvant_andel'))
+WHERE NOT (kommunkod = 'totalt' AND c.col_id = 'oanvant_andel')
