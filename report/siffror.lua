@@ -154,6 +154,7 @@ end
 
 local function table_blocks(id)
   local t = data.tables[id]
+  if not t and data.absent[id] == true then return {} end  -- left out, nothing to say
   if not t and data.absent[id] then  -- not asked in this year's form: say so
     return {pandoc.Para(pandoc.Emph(pandoc.Inlines(data.absent[id])))}
   end

@@ -391,3 +391,27 @@ def test_answer_options_are_shown_without_the_forms_instructions(warehouse, buil
     assert any(re.search(r"[Aa]nge \w+:$", lab) for lab in forms)  # the form does have them
     html = public_text((build_root / "2024" / "rapport.html").read_text(encoding="utf-8"))
     assert not re.search(r"[Aa]nge (vilken|vilka|hur|vad)\s*:", html)
+
+
+def test_bilaga_1_holds_the_activities_and_the_methods_explained(warehouse, build_root):
+    """Bilaga 1 tabell 2 (the analysts' summary of the free text, where they wrote one)
+    and tabell 4 (every method of Tabell 7 that a municipality used, explained), in the
+    published order; 2023 has no summary and no method question, so neither table."""
+    used = warehouse.query(
+        "SELECT row_label FROM tables.cells WHERE bidragsar = 2024 AND table_id = 'tabell7' "
+        "AND col_id = 'antal' AND value > 0 AND row_id NOT IN ('annan', 'ingen') "
+        "ORDER BY row_order"
+    )["row_label"].to_list()
+    page = squash((build_root / "2024" / "rapport.html").read_text(encoding="utf-8"))
+    captions = [
+        page.index(f"Bilaga 1, tabell {n}.") for n in (1, 2, 3, 4, 5, 6)
+    ]  # each present, in order
+    assert captions == sorted(captions)
+    methods = page[captions[3] : captions[4]]
+    assert [m for m in used if m in methods] == used and len(used) >= 4
+    assert "Annan metod" not in methods and "Nej, vi har inte" not in methods
+    areas = page[captions[1] : captions[2]]
+    for area in ("Förberedande", "Genomförande", "Uppsökande", "Utvärdering och utveckling"):
+        assert f'left;">{area}</th>' in areas, area  # a row header
+    earlier = squash((build_root / "2023" / "rapport.html").read_text(encoding="utf-8"))
+    assert "Bilaga 1, tabell 2." not in earlier and "Bilaga 1, tabell 4." not in earlier

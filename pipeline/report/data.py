@@ -14,7 +14,7 @@ import polars as pl
 from pipeline.config import ASSETS_DIR, REPORT_DIR
 from pipeline.report.basis import is_synthetic, money_is_real
 from pipeline.report.swedish import NBSP, counted, in_table, in_text, number
-from pipeline.tables.spec import TableSpec, table_specs
+from pipeline.tables.spec import TableSpec, table_spec, table_specs
 from pipeline.trace.page import page_of
 from pipeline.validation.rules import RULES_SV
 
@@ -256,6 +256,66 @@ def trace_summary(cells: pl.DataFrame, lineage_counts: dict[str, int]) -> dict[s
     )
 
 
+def activities_table(year: int) -> dict[str, dict[str, Any]]:
+    """Bilaga 1 tabell 2: the analysts' summary of the year's free-text answers on what the
+    grant was spent on, by area (report/kommentarer/aktiviteter/<year>.csv); none when the
+    analysts wrote none for the year."""
+    path = REPORT_DIR / "kommentarer" / "aktiviteter" / f"{year}.csv"
+    if not path.exists():
+        return {}
+    areas = pl.read_csv(path, schema={"omrade": pl.String, "aktivitet": pl.String})
+    rows = [
+        [area, " ".join(group["aktivitet"])]
+        for (area,), group in areas.group_by("omrade", maintain_order=True)
+    ]
+    return {
+        "bilaga1_tabell2": listing(
+            f"Bilaga 1, tabell 2. Exempel på aktiviteter som kommunerna har genomfört {year}",
+            ["Område", "Exempel på aktiviteter"],
+            rows,
+            "",
+            [
+                "Analytikernas sammanfattning av kommunernas fritextsvar.",
+                f"Källa: Kommunernas återrapportering {year}.",
+            ],
+            [0.24, 0.76],
+        )
+    }
+
+
+def methods_table(cells: pl.DataFrame, year: int) -> dict[str, dict[str, Any]]:
+    """Bilaga 1 tabell 4: the established methods of Tabell 7 that at least one municipality
+    used, each explained (report/metoder.csv, by the form's option code)."""
+    path = REPORT_DIR / "metoder.csv"
+    explained = dict(pl.read_csv(path, schema={"kod": pl.String, "forklaring": pl.String}).rows())
+    used = cells.filter(
+        (pl.col("table_id") == "tabell7") & (pl.col("col_id") == "antal") & (pl.col("value") > 0)
+    ).sort("row_order")
+    rows = [
+        [r["row_label"], explained[r["row_id"]]]
+        for r in used.iter_rows(named=True)
+        if r["row_id"] in explained
+    ]
+    if not rows:
+        return {}
+    spec = table_spec("tabell7")
+    return {
+        "bilaga1_tabell4": listing(
+            f"Bilaga 1, tabell 4. Etablerade metoder som kommunerna har använt i "
+            f"hälsosamtalen {year}",
+            ["Metod", "Förklaring"],
+            rows,
+            "",
+            [
+                "De metoder i tabell 7 som minst en kommun har använt. Förklaringarna är "
+                "skrivna för den här rapporten.",
+                *source_notes(spec, cells, year),
+            ],
+            [0.3, 0.7],
+        )
+    }
+
+
 def change_tables(diff: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """What changed since the previous published version, as two listings."""
     diff = diff or {"previous": None, "reports": [], "figures": []}
@@ -351,6 +411,7 @@ def report_data(
         if not spec.printed:
             continue
         tables[table_id] = layout_table(spec, group, year, figs)
+    tables.update(activities_table(year) | methods_table(cells, year))
     tables.update(quality_tables(con, year))
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)
     tables.update(change_tables(diff))
@@ -362,6 +423,8 @@ def report_data(
         if s.id not in tables and s.printed
     }
     absent |= {cid: True for cid, c in charts.items() if c is None}
+    # Text tables of the analysts (Bilaga 1 tabell 2 and 4): left out in a year without.
+    absent |= {t: True for t in ("bilaga1_tabell2", "bilaga1_tabell4") if t not in tables}
     data_per = figs["rapportdata.data_per"]["text"]
     return {
         "meta": {
