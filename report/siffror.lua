@@ -141,12 +141,11 @@ end
 local function plain(text) return {pandoc.Plain(pandoc.Inlines(text))} end
 
 -- In the PDF, a table or a chart stays on one page with its caption and notes when it
--- fits on one (at most KEEP_ROWS rows): no caption left at a page's foot, no table split
--- after its first row. A longer table breaks across pages as before.
-local KEEP_ROWS = 30
-local function together(blocks, rows)
-  if not FORMAT:match("typst") or (rows or 0) > KEEP_ROWS then return blocks end
-  local kept = {pandoc.RawBlock("typst", "#block(breakable: false, width: 100%)[")}
+-- fits on one (assets/report.typ's `keep` measures it): no caption left at a page's foot,
+-- no short table split after its first row. One taller than a page breaks across pages.
+local function together(blocks)
+  if not FORMAT:match("typst") then return blocks end
+  local kept = {pandoc.RawBlock("typst", "#keep[")}
   for _, b in ipairs(blocks) do table.insert(kept, b) end
   table.insert(kept, pandoc.RawBlock("typst", "]"))
   return kept
@@ -186,7 +185,7 @@ local function table_blocks(id)
     framed = pandoc.Div({tbl}, pandoc.Attr("", {"tabellram"},
       {{"role", "region"}, {"aria-label", t.caption}, {"tabindex", "0"}}))
   end
-  return together({framed, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))}, #t.rows)
+  return together({framed, pandoc.Div(notes, pandoc.Attr("", {"tabellnot"}))})
 end
 
 -- A Typst string literal of a text: backslashes and quotes escaped, on one line.
@@ -213,7 +212,7 @@ local function chart_blocks(id)
     return together({pandoc.RawBlock("typst", string.format(
       '#figure(image("%s", width: 100%%, alt: %s), caption: %s, supplement: none, '
         .. 'numbering: none) <fig-%s>',
-      c.path, typst_string(c.alt), typst_string(caption), id)), note_div}, 0)
+      c.path, typst_string(c.alt), typst_string(caption), id)), note_div})
   end
   local img = pandoc.Image(pandoc.Inlines(c.alt), c.path, "",
     pandoc.Attr("", {}, {{"width", "100%"}}))
