@@ -194,6 +194,8 @@ local function typst_string(text)
   return '"' .. escaped .. '"'
 end
 
+local TEXT_WIDTH_MM = 165.6  -- A4 less the margins of assets/report.typ (2 × 2.2 cm)
+local CHART_MM = 190  -- the tallest a chart is drawn: its caption and notes share the page
 local charts_shown = 0  -- diagrams are numbered in the order the report shows them
 
 local function chart_blocks(id)
@@ -209,10 +211,13 @@ local function chart_blocks(id)
     -- Pandoc's Typst writer drops an image's alternative text; PDF/UA needs it, so the
     -- figure is written as Typst itself, its texts as string literals (nothing in them is
     -- read as markup).
+    -- A chart taller than CHART_MM at the text's width (the maps) is narrowed to it, so
+    -- that it fits on a page with its caption and notes.
+    local width = math.min(TEXT_WIDTH_MM, CHART_MM / c.aspect)
     return together({pandoc.RawBlock("typst", string.format(
-      '#figure(image("%s", width: 100%%, alt: %s), caption: %s, supplement: none, '
+      '#figure(image("%s", width: %.1fmm, alt: %s), caption: %s, supplement: none, '
         .. 'numbering: none) <fig-%s>',
-      c.path, typst_string(c.alt), typst_string(caption), id)), note_div})
+      c.path, width, typst_string(c.alt), typst_string(caption), id)), note_div})
   end
   local img = pandoc.Image(pandoc.Inlines(c.alt), c.path, "",
     pandoc.Attr("", {}, {{"width", "100%"}}))

@@ -432,6 +432,16 @@ def test_no_pdf_text_runs_past_the_body_or_over_other_text(warehouse, build_root
     ).stdout
     pages = re.findall(r"<page [^>]*>(.*?)</page>", bbox, flags=re.S)
     assert len(pages) > 20
+    images = subprocess.run(
+        ["pdfimages", "-list", str(build_root / str(year) / "rapport.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    with_chart = {int(line.split()[0]) for line in images.splitlines()[2:] if " image " in line}
+    assert with_chart
+    for number in with_chart:  # a chart's caption and source stay on its page
+        assert re.search(r">Diagram<.*>Källa:<", pages[number - 1], flags=re.S), (year, number)
     word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
     for number, page in enumerate(pages, start=1):
         words = [(*map(float, w[:4]), w[4]) for w in word.findall(page)]

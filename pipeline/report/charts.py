@@ -63,6 +63,14 @@ class Chart:
     draw: Callable[[pl.DataFrame, str], tuple[ggplot, str]]  # → plot, alt text
 
 
+def png_aspect(path: Path) -> float:
+    """Height over width of a PNG, from its header: the PDF sizes a tall chart (the maps)
+    by it so that it fits on a page with its caption."""
+    header = path.read_bytes()[16:24]
+    width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+    return round(height / width, 4)
+
+
 def wrap(label: str, width: int = 42) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
@@ -341,6 +349,7 @@ def draw_charts(
                 os.replace(tmp, cached)  # a killed run never leaves half an image
         drawn[chart.id] = {
             "path": path.name,
+            "aspect": png_aspect(path),
             "alt": alt,
             "title": chart.title,
             "table_id": chart.table_id,

@@ -446,6 +446,7 @@ def report_data(
         "charts": {
             cid: {
                 "path": c["path"],
+                "aspect": c["aspect"],
                 "alt": c["alt"],
                 "caption": c["title"],  # numbered in order of appearance (siffror.lua)
                 "notes": source_notes(specs[c["table_id"]], cells, year),
