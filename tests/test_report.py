@@ -454,3 +454,24 @@ def test_no_pdf_text_runs_past_the_body_or_over_other_text(warehouse, build_root
                 overlap_x = min(a[2], b[2]) - max(a[0], b[0])
                 overlap_y = min(a[3], b[3]) - max(a[1], b[1])
                 assert overlap_x < 1 or overlap_y < 1, (year, number, a[4], b[4])
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_lists_that_name_municipalities_say_their_answers_are_made_up(warehouse, build_root, year):
+    """A real municipality's name beside a synthetic value (the warnings, the late reports,
+    Bilaga 3 tabell 2) carries the note that the value says nothing about it; the money
+    is called real only in a year whose money is."""
+    from pipeline.report.basis import money_is_real
+
+    page = squash((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
+    chunks = {c.split("</caption>")[0]: c for c in page.split("<caption>")[1:]}  # per table
+    named = 0
+    for caption in ("Varningar från valideringen", "Återrapporter som kom in efter sista dag"):
+        listed = chunks[caption]
+        if ">Inga</th>" not in listed:
+            named += 1
+            assert "syntetiska och säger inget om den enskilda kommunen" in listed, caption
+            assert ("Beloppen i kronor är kommunernas verkliga" in listed) == money_is_real(year)
+    assert named  # both years list some
+    table = next(c for k, c in chunks.items() if k.startswith("Bilaga 3, tabell 2."))
+    assert "Personer som nåtts (syntetiskt)" in table
