@@ -97,7 +97,7 @@ def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
         + geom_text(aes(label="text"), ha="left", nudge_y=1.5, size=8)
         + coord_flip()
         + scale_y_continuous(limits=(0, 110), breaks=range(0, 101, 20))
-        + labs(x="Svarsalternativ", y=f"Andel kommuner (%), n = {n}")
+        + labs(x="Svarsalternativ", y=f"Andel kommuner (%) (n = {n})")  # as the table header
         + BASE
         + theme(figure_size=(6.5, max(2.2, 0.42 * len(labels) + 0.9)))
     )
