@@ -6,6 +6,8 @@ Settings come from environment variables so that tests, the build command and
 * ``HALSOSAMTAL_WAREHOUSE``: the DuckDB file (default ``build/warehouse.duckdb``).
 * ``HALSOSAMTAL_BUILD``: the build output folder (default ``build/``).
 * ``HALSOSAMTAL_RAW``: the raw inputs (default ``raw/``).
+* ``HALSOSAMTAL_PUBLISHER``, ``HALSOSAMTAL_CONTACT``: the publisher and the contact line
+  on the report's title page.
 * ``HALSOSAMTAL_DUCKDB_MEMORY``: DuckDB's memory limit (default ``1GB``; beyond it DuckDB
   spills to disk). DuckDB's own default, 80 % of the machine, let a 1000× year grow the
   process to 8 GB.
@@ -22,6 +24,13 @@ SQL_DIR = ROOT / "sql"
 REPORT_DIR = ROOT / "report"
 ASSETS_DIR = ROOT / "assets"
 SEEDS_DIR = Path(os.environ.get("HALSOSAMTAL_SEEDS", ROOT.parent / "shared" / "seeds"))
+
+
+# Who publishes the report, and where its readers ask about it (the title page).
+PUBLISHER = os.environ.get("HALSOSAMTAL_PUBLISHER", "Socialstyrelsen")
+CONTACT = os.environ.get(
+    "HALSOSAMTAL_CONTACT", "Frågor om uppföljningen: Socialstyrelsen, socialstyrelsen.se"
+)
 
 
 def _path(var: str, default: Path) -> Path:

@@ -41,6 +41,15 @@ local function load_data(meta)
   meta.title = pandoc.Inlines(data.meta.title)
   meta.subtitle = pandoc.Inlines(data.meta.subtitle)
   meta.date = pandoc.Inlines(data.meta.date .. ". Version " .. data.meta.version .. ".")
+  -- Who publishes the report and where a reader asks about it (pipeline/config.py).
+  if FORMAT:match("typst") then  -- the Typst template lays out an author's fields
+    meta.author = {pandoc.MetaMap({
+      name = pandoc.Inlines(data.meta.publisher),
+      affiliation = pandoc.Inlines(data.meta.contact),
+    })}
+  else
+    meta.author = {pandoc.Inlines(data.meta.publisher), pandoc.Inlines(data.meta.contact)}
+  end
   if FORMAT:match("typst") then
     -- The PDF's title page says what a reader must know first (the HTML says it at the
     -- top, in "Om underlaget"): which data are synthetic.

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.config import ASSETS_DIR, REPORT_DIR
+from pipeline.config import ASSETS_DIR, CONTACT, PUBLISHER, REPORT_DIR
 from pipeline.report.basis import is_synthetic, money_is_real
 from pipeline.report.swedish import NBSP, counted, in_table, in_text, number
 from pipeline.tables.spec import TableSpec, table_spec, table_specs
@@ -454,6 +454,8 @@ def report_data(
             "date": f"Data per {data_per}",
             "version": version,
             "year": str(year),
+            "publisher": PUBLISHER,
+            "contact": CONTACT,
             "data_note": data_note(year, year - 1 in set(cells["data_year"].to_list())),
         },
         "figures": figs,
