@@ -57,21 +57,8 @@ def read_csv(path: Path, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
     return with_provenance(df, path)
 
 
-SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y", "-": " "})
-
-
-def swedish_sort_key(name: str) -> str:
-    """A key that sorts names in Swedish alphabetical order (å, ä, ö after z) byte-wise."""
-    return name.lower().translate(SWEDISH_ORDER)
-
-
 def load_reference(name: str, raw_dir: Path = RAW_DIR) -> pl.DataFrame:
-    df = read_csv(raw_dir / "reference" / f"{name}.csv", REFERENCE_SCHEMAS[name])
-    if name == "kommuner":
-        df = df.with_columns(
-            sortering=pl.col("kommun_namn").map_elements(swedish_sort_key, pl.String)
-        )
-    return df
+    return read_csv(raw_dir / "reference" / f"{name}.csv", REFERENCE_SCHEMAS[name])
 
 
 def ledger_file(kind: str, year: int, raw_dir: Path = RAW_DIR) -> Path:

@@ -1,8 +1,8 @@
 -- Bilaga 1 tabell 1: per recipient its allocation key, requisitioned, unused kr and unused %,
--- in Swedish alphabetical order, with the total row (every column but the share). The key comes from the grant ledger;
--- the amounts from the current return report.
+-- in Swedish alphabetical order, with the total row (every column but the share). The key
+-- comes from the grant ledger; the amounts from the current return report.
 WITH rows AS (
-    SELECT r.kommunkod, k.kommun_namn, k.sortering, f.belopp_kr AS fordelningsnyckel,
+    SELECT r.kommunkod, k.kommun_namn, f.belopp_kr AS fordelningsnyckel,
            r.rekvirerat, r.oanvant
     FROM staged.respondents AS r
     JOIN reference.kommuner AS k USING (kommunkod)
@@ -10,9 +10,10 @@ WITH rows AS (
     WHERE r.bidragsar = $bidragsar
 ),
 numbered AS (
-    SELECT *, row_number() OVER (ORDER BY sortering) AS row_order FROM rows
+    -- Swedish alphabetical order (å, ä, ö after z): DuckDB's ICU collation
+    SELECT *, row_number() OVER (ORDER BY kommun_namn COLLATE sv) AS row_order FROM rows
     UNION ALL
-    SELECT 'totalt', NULL, NULL, sum(fordelningsnyckel), sum(rekvirerat), sum(oanvant), 100000
+    SELECT 'totalt', NULL, sum(fordelningsnyckel), sum(rekvirerat), sum(oanvant), 100000
     FROM rows
 )
 SELECT row_order, kommunkod AS row_id, kommun_namn AS row_label, c.col_id,

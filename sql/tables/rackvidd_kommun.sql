@@ -3,7 +3,7 @@
 -- Rests on SYNTHETIC person counts.
 WITH reached AS (
     SELECT r.kommunkod, k.kommun_namn, r.antal_personer, r.malgrupp,
-           row_number() OVER (ORDER BY k.sortering) AS row_order
+           row_number() OVER (ORDER BY k.kommun_namn COLLATE sv) AS row_order
     FROM staged.respondents AS r
     JOIN reference.kommuner AS k USING (kommunkod)
     WHERE r.bidragsar = $bidragsar AND r.started AND r.key_row IS NOT NULL
