@@ -45,11 +45,6 @@ def used_params(sql: str, params: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in params.items() if k in used}
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pl.DataFrame:
-    """Run a query with only the parameters it names."""
-    return con.sql(sql, params=used_params(sql, params)).pl()
-
-
 def form_questions(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, set[str]]]:
     """Every question of a year's form with the ids it is the same as in earlier years,
     followed through each year's `same_as` (2026 → 2025 → 2024)."""
@@ -188,16 +183,36 @@ def labels(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> Iterator[None]:
         con.unregister("_rows")
 
 
+def create_current_cells(con: duckdb.DuckDBPyConnection) -> None:
+    """The year's cells while they are derived (a temporary table: nothing leaves DuckDB)."""
+    columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
+    execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
+
+
+def insert_table_cells(
+    con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
+) -> None:
+    """One table's cells into current_cells: every part, every year it shows, labelled
+    from its definition."""
+    with labels(con, spec):
+        for run in runs(con, spec, year, available):
+            sql, params = cells_query(run)
+            execute(con, f"INSERT INTO current_cells BY NAME {sql}", params)
+    if len(spec.years) > 1:
+        execute(con, ONE_ROW_PER_ANSWER, {"table_id": spec.id})
+
+
 def derive_table(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
 ) -> pl.DataFrame:
-    """One table's cells as a frame: every part, every year it shows, labelled from its
-    definition."""
-    with labels(con, spec):
-        frames = [run_sql(con, *cells_query(run)) for run in runs(con, spec, year, available)]
-    if not frames:
-        return pl.DataFrame(schema=CELL_SCHEMA)
-    return pl.concat(frames).cast(CELL_SCHEMA).sort("row_order", "col_order")
+    """One table's cells as a frame, by the step derive_year runs for every table."""
+    create_current_cells(con)
+    try:
+        insert_table_cells(con, spec, year, available)
+        cells = con.sql("SELECT * FROM current_cells").pl()
+    finally:
+        execute(con, "DROP TABLE IF EXISTS current_cells")
+    return cells.cast(CELL_SCHEMA).sort("row_order", "col_order")
 
 
 def why_nothing_counts(con: duckdb.DuckDBPyConnection, year: int) -> str:
@@ -249,17 +264,11 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
             f"or the folder is empty.{why_nothing_counts(con, year)} The lines above and the "
             "run's validation report say more"
         )
-    columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
-    execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
+    create_current_cells(con)
     try:
         specs = sorted(table_specs(), key=lambda s: s.derive_last)
         for spec in specs:
-            with labels(con, spec):
-                for run in runs(con, spec, year, available):
-                    sql, params = cells_query(run)
-                    execute(con, f"INSERT INTO current_cells BY NAME {sql}", params)
-            if len(spec.years) > 1:
-                execute(con, ONE_ROW_PER_ANSWER, {"table_id": spec.id})
+            insert_table_cells(con, spec, year, available)
         found = dict(
             con.execute("SELECT table_id, count(*) FROM current_cells GROUP BY ALL").fetchall()
         )
