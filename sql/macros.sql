@@ -58,6 +58,6 @@ CREATE OR REPLACE TEMP MACRO sv_list(items, noun) AS
              THEN array_to_string(items[1:len(items) - 1], ', ') || ' och ' || items[-1]
          ELSE len(items) || ' ' || noun END;
 -- The unit of a share that `n` answers or regions have in common: the text then says
--- "båda 40 %" or "alla 40 %" (pipeline/report/swedish.py).
+-- "båda 40 %" or "alla 40 %" (pipeline/swedish.py).
 CREATE OR REPLACE TEMP MACRO tie_unit(n) AS
     CASE WHEN n = 1 THEN 'procent' WHEN n = 2 THEN 'procent_bada' ELSE 'procent_alla' END;

@@ -277,10 +277,10 @@ def test_pdf_is_a4_and_swedish(warehouse, build_root):
 
 
 def test_one_rule_says_which_figures_are_synthetic_everywhere(warehouse, build_root):
-    """The table's definition decides (pipeline/report/basis.py); the workbook marks each
+    """The table's definition decides (pipeline/tables/basis.py); the workbook marks each
     row of a mixed table, the trace page each figure, the same way."""
 
-    from pipeline.report.basis import is_synthetic
+    from pipeline.tables.basis import is_synthetic
     from pipeline.tables.spec import table_spec
 
     text = table_spec("text")
@@ -471,7 +471,7 @@ def test_lists_that_name_municipalities_say_their_answers_are_made_up(warehouse,
     """A real municipality's name beside a synthetic value (the warnings, the late reports,
     Bilaga 3 tabell 2) carries the note that the value says nothing about it; the money
     is called real only in a year whose money is."""
-    from pipeline.report.basis import money_is_real
+    from pipeline.tables.basis import money_is_real
 
     page = squash((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
     chunks = {c.split("</caption>")[0]: c for c in page.split("<caption>")[1:]}  # per table

@@ -12,7 +12,7 @@ import time
 import polars as pl
 import pytest
 
-from pipeline.report.basis import is_synthetic
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import table_specs
 from pipeline.trace.cli import UnknownFigure, list_figures, trace
 from pipeline.trace.lineage import recompute

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.report.basis import is_synthetic
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import table_spec, table_specs
 
 NBSP = "\u00a0"

@@ -37,7 +37,7 @@ from plotnine import (
 
 from pipeline.config import ASSETS_DIR
 from pipeline.freshness import code_version
-from pipeline.report.swedish import in_table, in_text
+from pipeline.swedish import in_table, in_text
 
 # Every fill at least 3:1 against the white page (WCAG 1.4.11), and the two series of a
 # grouped chart 3.1:1 against each other: dark blue and orange, not two blues.

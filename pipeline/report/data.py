@@ -12,8 +12,8 @@ import duckdb
 import polars as pl
 
 from pipeline.config import ASSETS_DIR, CONTACT, PUBLISHER, REPORT_DIR
-from pipeline.report.basis import is_synthetic, money_is_real
-from pipeline.report.swedish import NBSP, counted, in_table, in_text, number
+from pipeline.swedish import NBSP, counted, in_table, in_text, number
+from pipeline.tables.basis import is_synthetic, money_is_real
 from pipeline.tables.spec import TableSpec, table_spec, table_specs
 from pipeline.trace.page import page_of
 from pipeline.validation.rules import RULES_SV

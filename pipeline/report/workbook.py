@@ -15,8 +15,8 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.report.basis import is_synthetic
 from pipeline.report.data import TITLE, data_note, figures, layout_table
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import TableSpec, table_specs
 
 FIXED_CREATED = dt.datetime(2025, 1, 1)  # fixed metadata: same inputs, same workbook

@@ -12,8 +12,8 @@ import polars as pl
 
 from pipeline.config import year_dir
 from pipeline.freshness import unpublished_derivation
-from pipeline.report.basis import is_synthetic
-from pipeline.report.swedish import in_text
+from pipeline.swedish import in_text
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import table_spec
 from pipeline.trace.lineage import recompute
 

@@ -9,8 +9,8 @@ import duckdb
 
 from pipeline.db import execute, fetch_one, replace_rows_from
 from pipeline.numbers import round_half_up
-from pipeline.report.basis import is_synthetic
 from pipeline.sqlfiles import create_macros, sql_text
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.derive import runs, years_with_data
 from pipeline.tables.spec import table_specs
 
@@ -57,7 +57,7 @@ def derive_lineage(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
                 f"FROM ({sql})",
                 params,
             )
-    # One rule for "synthetic" (report/basis.py), asked once per table row.
+    # One rule for "synthetic" (pipeline/tables/basis.py), asked once per table row.
     pairs = con.execute("SELECT DISTINCT table_id, row_id FROM new_lineage").fetchall()
     marked = [(t, r) for t, r in pairs if is_synthetic(specs[t], r, year)]
     execute(con, "CREATE OR REPLACE TEMP TABLE synthetic_rows (table_id VARCHAR, row_id VARCHAR)")

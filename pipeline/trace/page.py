@@ -16,9 +16,9 @@ import jinja2
 import markupsafe
 import polars as pl
 
-from pipeline.report.basis import is_synthetic
-from pipeline.report.swedish import in_table, in_text, number
 from pipeline.sqlfiles import sql_text
+from pipeline.swedish import in_table, in_text, number
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import table_specs
 from pipeline.trace.lineage import from_sums
 from pipeline.trace.search import write_search
