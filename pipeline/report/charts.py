@@ -83,6 +83,7 @@ def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
     """One bar per row: the share of the population (column 'andel')."""
     rows = cells.filter(pl.col("col_id") == "andel").sort("row_order")
     labels = [wrap(r) for r in rows["row_label"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
     df = pd.DataFrame(
         {
             "label": _ordered(labels),
@@ -99,7 +100,8 @@ def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
         + scale_y_continuous(limits=(0, 110), breaks=range(0, 101, 20))
         + labs(x="Svarsalternativ", y=f"Andel kommuner (%) (n = {n})")  # as the table header
         + BASE
-        + theme(figure_size=(6.5, max(2.2, 0.42 * len(labels) + 0.9)))
+        # Room for every line of every wrapped label: no label runs into the next.
+        + theme(figure_size=(6.5, max(2.2, 0.25 * len(labels) + 0.14 * lines + 0.9)))
     )
     alt = (
         f"Liggande stapeldiagram, {title.lower()}, andel av {n} kommuner: "

@@ -3,6 +3,7 @@ fact the report source refers to by id. The render only places them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -55,6 +56,16 @@ def column_headers(spec: TableSpec, cells: pl.DataFrame) -> list[str]:
     return headers
 
 
+def data_day(cells: pl.DataFrame) -> dt.datetime | None:
+    """The data's date: the day the latest report included came in (rapportdata.data_per),
+    the date an output made from them carries (same inputs, same file)."""
+    found = cells.filter(pl.col("figure_id") == "rapportdata.data_per")["value"]
+    if found.is_empty():
+        return None
+    code = int(found[0])
+    return dt.datetime(code // 10000, code // 100 % 100, code % 100)
+
+
 def table_years(spec: TableSpec, cells: pl.DataFrame) -> list[int]:
     """The grant years a table shows (its source names them): the years its figures were
     derived from, or its rows where each row is a grant year (Tabell 2)."""
@@ -81,7 +92,8 @@ def layout_table(
     year: int,
     figs: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
-    cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order")
+    # Sorted in full (ties in an order broken by id): the same cells, the same layout.
+    cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order", "col_id")
     header_cells = [cells.filter(pl.col("col_id") == c) for c in cols["col_id"]]
     headers = [column_headers(spec, h)[0] for h in header_cells]
     by_key = {(r["row_id"], r["col_id"]): r for r in cells.iter_rows(named=True)}
@@ -89,7 +101,7 @@ def layout_table(
     for row in (
         cells.select("row_order", "row_id", "row_label")
         .unique()
-        .sort("row_order")
+        .sort("row_order", "row_id")
         .iter_rows(named=True)
     ):
         row_ids.append(row["row_id"])
@@ -154,14 +166,22 @@ def listing(
     }
 
 
-def filed_values_note(year: int) -> list[str]:
+def filed_values_note(year: int, what: str) -> list[str]:
     """Under a list that names municipalities beside what they filed: which of it is made
-    up (the exports are synthetic; the amounts are real where the year's money is)."""
-    real = " Beloppen i kronor är kommunernas verkliga uppgifter." if money_is_real(year) else ""
+    up. The exports are synthetic (when a report came in, its answers); the kronor are
+    real where the year's money is."""
+    real = money_is_real(year)
+    if what == "warnings":
+        text = (
+            "Varningar om svaren på formulärets frågor bygger på syntetiska svar och säger "
+            "inget om den enskilda kommunen (se Om underlaget)."
+        )
+        if real:
+            text += " Varningar om belopp bygger på kommunernas verkliga uppgifter."
+        return [text]
     return [
-        "Vilka kommuner som står här, när de lämnade sin rapport och deras svar på "
-        "formulärets frågor är syntetiska och säger inget om den enskilda kommunen "
-        f"(se Om underlaget).{real}"
+        "Vilka kommuner som står här och när deras rapporter kom in är syntetiskt och "
+        "säger inget om den enskilda kommunen (se Om underlaget)."
     ]
 
 
@@ -209,14 +229,13 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
     rejected = rows("""SELECT regexp_extract(source_file, '[^/]+$'), coalesce(reason_sv, reason)
                        FROM raw.export_folder_state
                        WHERE bidragsar = ? AND status = 'rejected' ORDER BY source_file""")
-    made_up = filed_values_note(year)
     return {
         "kvalitet_sena": listing(
             "Återrapporter som kom in efter sista dag",
             ["Kommun", "Inskickad"],
             late,
             "Inga",
-            ["Sena rapporter ingår i tabellerna.", *made_up[: bool(late)]],
+            ["Sena rapporter ingår i tabellerna.", *filed_values_note(year, "dates")[: bool(late)]],
             [0.6, 0.4],
         ),
         "kvalitet_varningar": listing(
@@ -224,7 +243,7 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
             ["Regel", "Kommun", "Uppgifter i återrapporten"],
             warnings,
             "Inga",
-            made_up[: bool(warnings)],
+            filed_values_note(year, "warnings")[: bool(warnings)],
             [0.35, 0.2, 0.45],
         ),
         "kvalitet_karantan": listing(
@@ -234,7 +253,7 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
             "Inga",
             [
                 "En rapport i karantän ingår inte i tabellerna förrän den har rättats.",
-                *made_up[: bool(quarantine)],
+                *filed_values_note(year, "dates")[: bool(quarantine)],
             ],
             [0.2, 0.17, 0.13, 0.5],
         ),

@@ -38,7 +38,7 @@ from pipeline.freshness import (
     source_state,
 )
 from pipeline.raw.provenance import sha256_of
-from pipeline.report.data import report_data, write_report_data
+from pipeline.report.data import data_day, report_data, write_report_data
 from pipeline.report.workbook import write_workbook
 from pipeline.tables.export import write_tables
 from pipeline.trace.page import source_counts, write_trace_page
@@ -251,12 +251,8 @@ def publish(
 def data_date(cells: pl.DataFrame) -> int | None:
     """The data's date (the latest report included) as UNIX seconds: the PDF's creation
     time, so that the same inputs give the same PDF."""
-    found = cells.filter(pl.col("figure_id") == "rapportdata.data_per")["value"]
-    if found.is_empty():
-        return None
-    code = int(found[0])
-    day = dt.datetime(code // 10000, code // 100 % 100, code % 100, tzinfo=dt.UTC)
-    return int(day.timestamp())
+    day = data_day(cells)
+    return None if day is None else int(day.replace(tzinfo=dt.UTC).timestamp())
 
 
 def build_version(

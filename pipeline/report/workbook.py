@@ -15,11 +15,12 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.report.data import TITLE, data_note, figures, layout_table
+from pipeline.config import PUBLISHER
+from pipeline.report.data import TITLE, data_day, data_note, figures, layout_table
 from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import TableSpec, table_specs
 
-FIXED_CREATED = dt.datetime(2025, 1, 1)  # fixed metadata: same inputs, same workbook
+FIXED_CREATED = dt.datetime(2025, 1, 1)  # without a data date: fixed, same inputs same file
 # Excel's codes ("," = the reader's thousands separator, a space in Swedish settings).
 NUMBER_FORMATS = {"datum": "yyyy-mm-dd", "år": "0", "mkr": "#,##0.0", "per 1 000": "#,##0.0"}
 WHOLE = "#,##0"
@@ -35,7 +36,11 @@ def write_workbook(cells: pl.DataFrame, year: int, path: Path) -> Path:
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     wb.set_properties(
-        {"title": f"Tabeller, uppföljning av bidragsåret {year}", "created": FIXED_CREATED}
+        {
+            "title": f"Tabeller, uppföljning av bidragsåret {year}",
+            "author": PUBLISHER,
+            "created": data_day(cells) or FIXED_CREATED,  # the data's date, not the clock's
+        }
     )
     styles = Styles(wb)
     figs = figures(cells, year)
@@ -128,7 +133,12 @@ def write_about(
     previous_shown = year - 1 in set(cells["data_year"].to_list())
     lines = [
         (f"{TITLE}: uppföljning av bidragsåret {year}", styles.title),
-        ("Tabellerna i rapporten, en tabell per blad.", styles.text),
+        (
+            "Rapportens tabeller med siffror, en tabell per blad, och siffrorna i "
+            "rapportens löptext. Tabellerna med text (bilaga 1, tabell 2 och 4) och "
+            "tabellerna om underlagets kvalitet finns bara i rapporten.",
+            styles.text,
+        ),
         (data_note(year, previous_shown), styles.text),
         (
             "Belopp anges i kronor om inget annat står i kolumnrubriken; n är antalet "
