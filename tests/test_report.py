@@ -506,3 +506,27 @@ def test_title_page_names_the_publisher_the_contact_and_the_data_date(warehouse,
     header = header[header.index('<header id="title-block-header">') :][:800]
     assert f'<p class="author">{PUBLISHER}</p>' in header and CONTACT in header
     assert pypdf.PdfReader(build_root / "2024" / "rapport.pdf").metadata.author == PUBLISHER
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_several_answers_is_said_only_where_the_form_allowed_them(warehouse, build_root, year):
+    """ "Flera svar kunde anges." stands under a table of a question's options exactly when
+    that year's form let a municipality tick several (2023 asked follow-up as yes or no)."""
+    types = dict(
+        warehouse.query(
+            "SELECT question_id, question_type FROM reference.form_questions WHERE bidragsar = ?",
+            [year],
+        ).rows()
+    )
+    page = squash((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
+    chunks = {c.split("</caption>")[0]: c for c in page.split("<caption>")[1:]}
+    checked = 0
+    for spec in table_specs():
+        question = spec.parts[0].params.get("question")
+        caption = f"{spec.number}. {spec.title}"
+        if spec.sql != "_option_counts" or caption not in chunks or question not in types:
+            continue
+        said = "Flera svar kunde anges." in chunks[caption]
+        assert said == (types[question] == "multiple"), (year, spec.id)
+        checked += 1
+    assert checked >= 3

@@ -86,11 +86,35 @@ def filled_note(note: str, figs: dict[str, dict[str, Any]]) -> str | None:
     return NOTE_FIGURE.sub(lambda m: figs[m[2]]["count" if m[1] == "antal" else "text"], note)
 
 
+SEVERAL_ANSWERS = "Flera svar kunde anges."
+
+
+def several_answers(spec: TableSpec, multiple_choice: set[str]) -> list[str]:
+    """A table counting the options of a question says so where the year's form let a
+    municipality tick several (2023 asked some of them as yes or no)."""
+    questions = {part.params.get("question") for part in spec.parts}
+    counts_options = spec.sql == "_option_counts"
+    return [SEVERAL_ANSWERS] if counts_options and questions <= multiple_choice else []
+
+
+def multiple_choice_questions(con: duckdb.DuckDBPyConnection, year: int) -> set[str]:
+    """The questions of the year's form that take several answers."""
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT question_id FROM reference.form_questions "
+            "WHERE bidragsar = ? AND question_type = 'multiple'",
+            [year],
+        ).fetchall()
+    }
+
+
 def layout_table(
     spec: TableSpec,
     cells: pl.DataFrame,
     year: int,
     figs: dict[str, dict[str, Any]],
+    multiple_choice: set[str],
 ) -> dict[str, Any]:
     # Sorted in full (ties in an order broken by id): the same cells, the same layout.
     cols = cells.select("col_order", "col_id", "col_label").unique().sort("col_order", "col_id")
@@ -119,7 +143,9 @@ def layout_table(
                 else {"text": "–" if len(spec.years) > 1 else ""}  # not asked that year
             )
         rows.append(line)
-    notes = [n for n in (filled_note(spec.note, figs),) if n] + source_notes(spec, cells, year)
+    note = filled_note(spec.note, figs) if spec.note else None
+    first = " ".join([*several_answers(spec, multiple_choice), *([note] if note else [])])
+    notes = [*([first] if first else []), *source_notes(spec, cells, year)]
     return {
         "caption": f"{spec.number}. {spec.title}" if spec.printed else spec.title,
         "row_ids": row_ids,
@@ -445,12 +471,13 @@ def report_data(
     ).pl()
     figs = figures(cells, year)
     specs = {s.id: s for s in table_specs()}
+    multiple = multiple_choice_questions(con, year)
     tables = {}
     for (table_id,), group in cells.group_by("table_id", maintain_order=True):
         spec = specs[table_id]
         if not spec.printed:
             continue
-        tables[table_id] = layout_table(spec, group, year, figs)
+        tables[table_id] = layout_table(spec, group, year, figs, multiple)
     tables.update(activities_table(year) | methods_table(cells, year))
     tables.update(quality_tables(con, year))
     tables["sparbarhet"] = trace_summary(cells, lineage_counts)

@@ -38,7 +38,12 @@ from pipeline.freshness import (
     source_state,
 )
 from pipeline.raw.provenance import sha256_of
-from pipeline.report.data import data_day, report_data, write_report_data
+from pipeline.report.data import (
+    data_day,
+    multiple_choice_questions,
+    report_data,
+    write_report_data,
+)
 from pipeline.report.workbook import write_workbook
 from pipeline.tables.export import write_tables
 from pipeline.trace.page import source_counts, write_trace_page
@@ -301,7 +306,7 @@ def build_version(
         data_date(cells),
     )
     write_trace_page(con, year, stage / "sparbarhet.html")
-    write_workbook(cells, year, stage / "tabeller.xlsx")
+    write_workbook(cells, year, stage / "tabeller.xlsx", multiple_choice_questions(con, year))
     rendered()
     manifest = {
         **state,

@@ -29,7 +29,7 @@ ABOUT_LINE_CHARS = 140  # characters on a line of the "Om data" sheet's merged t
 HEADER_ROW = 3  # caption, population and a blank line above the table
 
 
-def write_workbook(cells: pl.DataFrame, year: int, path: Path) -> Path:
+def write_workbook(cells: pl.DataFrame, year: int, path: Path, multiple_choice: set[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(
         str(path),
@@ -52,7 +52,8 @@ def write_workbook(cells: pl.DataFrame, year: int, path: Path) -> Path:
     write_about(wb.add_worksheet(ABOUT_SHEET), styles, cells, year, shown)
     for spec in shown:
         mine = cells.filter(pl.col("table_id") == spec.id)
-        write_table(wb.add_worksheet(spec.sheet_name), styles, spec, mine, year, figs)
+        sheet = wb.add_worksheet(spec.sheet_name)
+        write_table(sheet, styles, spec, mine, year, figs, multiple_choice)
     wb.close()
     return path
 
@@ -95,10 +96,11 @@ def write_table(
     cells: pl.DataFrame,
     year: int,
     figs: dict[str, dict[str, Any]],
+    multiple_choice: set[str],
 ) -> None:
     """One table: caption, population, the table as the report prints it (a table of real
     and synthetic rows says which each row is), then its notes and source."""
-    table = layout_table(spec, cells, year, figs)
+    table = layout_table(spec, cells, year, figs, multiple_choice)
     mixed = spec.basis == "mixed"
     header = [*table["header"], *(["Underlag"] if mixed else [])]
     sheet.write_string(0, 0, table["caption"], styles.title)
