@@ -530,3 +530,22 @@ def test_several_answers_is_said_only_where_the_form_allowed_them(warehouse, bui
         assert said == (types[question] == "multiple"), (year, spec.id)
         checked += 1
     assert checked >= 3
+
+
+def test_a_year_that_redistributed_says_why_a_recipient_drew_beyond_its_key(warehouse, build_root):
+    """2023 redistributed undrawn money: Bilaga 1 tabell 1 says how much went beyond the
+    keys (requisitioned less the recipients' keys); 2024 did not, and says nothing."""
+    beyond = warehouse.query(
+        "SELECT sum(r.rekvirerat) - sum(f.belopp_kr) AS kr FROM staged.respondents r "
+        "JOIN ledger.fordelningsnyckel f USING (bidragsar, kommunkod) WHERE bidragsar = 2023"
+    )["kr"][0]
+    assert beyond > 0
+    amount = f"{beyond:,}".replace(",", " ")
+    for year, said in ((2023, True), (2024, False)):
+        page = squash((build_root / str(year) / "rapport.html").read_text(encoding="utf-8"))
+        chunks = {c.split("</caption>")[0]: c for c in page.split("<caption>")[1:]}
+        table = next(c for k, c in chunks.items() if k.startswith("Bilaga 1, tabell 1."))
+        note = "Medel som inte rekvirerades fördelades om till kommuner som rekvirerade"
+        assert (note in table) == said, year
+        if said:
+            assert f"sammanlagt {amount} kronor" in table

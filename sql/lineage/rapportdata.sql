@@ -36,6 +36,15 @@ lines (row_id, role, kommunkod, submission_id, source_file, source_sha256, sourc
         FROM validated.quarantine AS q
         LEFT JOIN raw.export_folder_state AS f USING (bidragsar, source_file)
         WHERE q.bidragsar = $bidragsar AND q.is_current
+    UNION ALL SELECT 'omfordelat', 'numerator', r.kommunkod, r.submission_id, r.source_file,
+        r.source_sha256, r.source_row, r.rekvirerat, 'sum', 'rekvirerat'
+        FROM staged.respondents AS r
+        WHERE r.bidragsar = $bidragsar AND (SELECT omfordelning FROM g)
+    UNION ALL SELECT 'omfordelat', 'numerator', f.kommunkod, NULL, f.source_file,
+        f.source_sha256, f.source_row, -f.belopp_kr, 'sum', 'belopp_kr'
+        FROM ledger.fordelningsnyckel AS f
+        JOIN staged.respondents AS r USING (bidragsar, kommunkod)
+        WHERE f.bidragsar = $bidragsar AND (SELECT omfordelning FROM g)
     UNION ALL SELECT 'data_per', 'value', kommunkod, submission_id, source_file,
         source_sha256, source_row, CAST(strftime(submitted_at, '%Y%m%d') AS INTEGER), 'max', NULL
         FROM subs WHERE is_current

@@ -1,5 +1,6 @@
 -- Facts about the year's data that the report's background and data sections quote:
--- dates of the grant year and how many reports arrived, late, superseded, quarantined.
+-- dates of the grant year, how many reports arrived, late, superseded, quarantined, and
+-- the money redistributed in a year that redistributed it.
 -- Dates are coded YYYYMMDD (unit 'datum'), years with unit 'år'.
 WITH grant_year AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
 form_open AS (SELECT * FROM reference.form_window WHERE bidragsar = $bidragsar),
@@ -27,6 +28,12 @@ facts (row_order, row_id, value, unit) AS (
         CAST(strftime(deadline, '%Y%m%d') AS INTEGER), 'datum' FROM form_open
     UNION ALL SELECT 8, 'redovisning_regeringen',
         CAST(strftime(redovisning_regeringen, '%Y%m%d') AS INTEGER), 'datum' FROM grant_year
+    -- A year whose undrawn money went to the municipalities that requisitioned: how much
+    -- they drew beyond their allocation keys (a recipient can draw more than its key).
+    UNION ALL SELECT 9, 'omfordelat', sum(r.rekvirerat) - sum(f.belopp_kr), 'kr'
+        FROM staged.respondents AS r
+        JOIN ledger.fordelningsnyckel AS f USING (bidragsar, kommunkod)
+        WHERE r.bidragsar = $bidragsar HAVING (SELECT omfordelning FROM grant_year)
     UNION ALL SELECT 10, 'inlasta_filer', count(*) FILTER (WHERE status = 'loaded'),
         'filer' FROM files
     UNION ALL SELECT 11, 'avvisade_filer', count(*) FILTER (WHERE status = 'rejected'),
