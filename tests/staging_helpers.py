@@ -8,24 +8,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.db import replace_partition, replace_table
-from pipeline.forms import load_form
-from pipeline.forms_tables import store_form
-from pipeline.raw.ingest import FileOutcome, ingest_folder
-from pipeline.raw.reference import load_ledger, load_reference
-from pipeline.sqlfiles import materialize_partition
+from pipeline.raw.ingest import FileOutcome
+from pipeline.steps import Sources, load_reference_data, run_year
 from pipeline.validation.stages import ensure_quarantine
-
-
-def prepare(con: duckdb.DuckDBPyConnection, year: int) -> None:
-    """What the staged tables read besides the exports: the real reference, the year's form
-    and ledger (the respondents' target group comes from the allocation key)."""
-    replace_table(con, "reference.kommuner", load_reference("kommuner"))
-    replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
-    for kind in ("fordelningsnyckel", "rekvisitioner"):
-        replace_partition(con, f"ledger.{kind}", year, load_ledger(kind, year))
-    store_form(con, load_form(year))
-
 
 CORPUS = Path(__file__).parent / "corpus" / "files"
 
@@ -43,14 +28,11 @@ def stage(
     con: duckdb.DuckDBPyConnection, year: int, folder: Path, withdrawals: Path | None = None
 ) -> list[FileOutcome]:
     """Ingest a folder of exports (and a withdrawal list) and rebuild the staged tables of
-    that year."""
-    prepare(con, year)
-    others = {y: load_form(y) for y in (2023, 2024) if y != year}
-    outcomes = ingest_folder(con, folder, load_form(year), others, withdrawals)
-    materialize_partition(con, "staged/submissions", year)
-    materialize_partition(con, "staged/answers", year)
+    that year: the reference data, then the year's steps up to staged/answers."""
+    load_reference_data(con)
+    done = run_year(con, year, Sources(folder, withdrawals), until="staged/answers")
     ensure_quarantine(con)
-    return outcomes
+    return done["raw/return_exports"]
 
 
 def staged_answers(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
@@ -68,25 +50,16 @@ def stage_and_validate(
 ) -> list[FileOutcome]:
     """Stage a folder of exports with the real reference and ledger, then run the
     submission rules (quarantine included)."""
-    from pipeline.validation.stages import validate_submissions
-
     outcomes = stage(con, year, folder, withdrawals)
-    validate_submissions(con, year)
+    run_year(con, year, start="validated/submission_checks", until="validated/submission_checks")
     return outcomes
 
 
 def derive_everything(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -> None:
     """Stage, validate and derive a year's tables and lineage from a folder of exports
     (the steps the grant-year job runs before publication), without Dagster."""
-    from pipeline.db import replace_table
-    from pipeline.tables.derive import derive_year
-    from pipeline.trace.lineage import derive_lineage
-
-    replace_table(con, "reference.regioner", load_reference("regioner"))
     stage_and_validate(con, year, folder)
-    materialize_partition(con, "staged/respondents", year)
-    derive_year(con, year)
-    derive_lineage(con, year)
+    run_year(con, year, start="staged/respondents", until="lineage/rows")
 
 
 def published_outputs(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pl.DataFrame]:

@@ -3,13 +3,12 @@
 import dagster as dg
 
 from pipeline.assets.inputs import inputs
-from pipeline.config import RAW_DIR
 from pipeline.db import fetch_one
 from pipeline.forms import form_path, load_form
 from pipeline.forms_tables import store_form
-from pipeline.partitions import grant_year_partitions, grant_years, partition_year
-from pipeline.raw.ingest import ingest_folder
+from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.sqlfiles import materialize_partition, sql_path
+from pipeline.steps import Sources, ingest_year
 from pipeline.warehouse import Warehouse
 
 GROUP = "staged"
@@ -46,15 +45,8 @@ def return_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     file that cannot be read as an export is recorded as rejected with its reason, and
     nothing already ingested is ever changed or deleted."""
     year = partition_year(context)
-    others = {int(y): load_form(int(y)) for y in grant_years() if int(y) != year}
     with warehouse.connect() as con:
-        outcomes = ingest_folder(
-            con,
-            RAW_DIR / "returns" / str(year),
-            load_form(year),
-            others,
-            RAW_DIR / "withdrawals" / f"{year}.csv",
-        )
+        outcomes = ingest_year(con, year, Sources())
         total = fetch_one(
             con,
             "SELECT count(DISTINCT (source_file, source_row)) FROM "
