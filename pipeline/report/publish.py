@@ -286,10 +286,13 @@ def build_version(
     work = stage / "rapport"
     work.mkdir()
     # In the worker process when there is one: the charts (plotnine), then the render
-    # (pandoc, Typst) while this process writes the reviewers' page and the workbook.
+    # (pandoc, Typst). Meanwhile this process writes the reviewers' pages and the workbook,
+    # which need neither.
     charts = later(
         "pipeline.report.charts:draw_charts", cells, work, build_dir() / "cache" / "charts"
     )
+    write_trace_page(con, year, stage / "sparbarhet.html")
+    write_workbook(cells, year, stage / "tabeller.xlsx", multiple_choice_questions(con, year))
     # The public report names the version by its number; the code version that made it is
     # in manifest.json for reviewers.
     data = report_data(
@@ -305,8 +308,6 @@ def build_version(
         None,
         data_date(cells),
     )
-    write_trace_page(con, year, stage / "sparbarhet.html")
-    write_workbook(cells, year, stage / "tabeller.xlsx", multiple_choice_questions(con, year))
     rendered()
     manifest = {
         **state,
