@@ -38,6 +38,7 @@ from plotnine import (
 from pipeline.config import ASSETS_DIR
 from pipeline.freshness import code_version
 from pipeline.swedish import in_table, in_text
+from pipeline.tables.spec import TableSpec, table_specs
 
 # Every fill at least 3:1 against the white page (WCAG 1.4.11), and the two series of a
 # grouped chart 3.1:1 against each other: dark blue and orange, not two blues.
@@ -285,30 +286,32 @@ def region_map(
     return plot, alt
 
 
-CHARTS = [
-    Chart("diagram_tabell1", "tabell1", "Användning av bidraget", count_bars),
-    Chart("diagram_tabell2", "tabell2", "Rekvirerat och använt per bidragsår", money_bars),
-    Chart("diagram_tabell3", "tabell3", "Målgrupper", share_bars),
-    Chart("diagram_tabell4", "tabell4", "Starta, utöka eller förbättra", year_bars),
-    Chart("diagram_tabell7", "tabell7", "Etablerade metoder", share_bars),
-    Chart("diagram_bilaga1_tabell3", "bilaga1_tabell3", "Sätt att nå ut till äldre", share_bars),
-    Chart(
-        "karta_bilaga2",
-        "bilaga2",
-        "Andel kommuner som använt hela eller delar av bidraget",
-        lambda cells, title: region_map(
-            cells, title, "andel", "procent", "Andel kommuner (%)", limits=(0, 100)
-        ),
-    ),
-    Chart(
-        "karta_rackvidd",
-        "rackvidd",
-        "Personer som nåtts per 1 000 i målgruppen",
-        lambda cells, title: region_map(
-            cells, title, "per_1000", "per 1 000", "Personer per 1 000\ni målgruppen"
-        ),
-    ),
-]
+# The kinds of chart a table's TOML can ask for ([chart] kind = …); a kind's options are
+# the other keys of [chart] (a map: the column, its unit, the legend, fixed limits).
+CHART_KINDS: dict[str, Callable[..., tuple[ggplot, str]]] = {
+    "count_bars": count_bars,
+    "money_bars": money_bars,
+    "share_bars": share_bars,
+    "year_bars": year_bars,
+    "region_map": region_map,
+}
+
+
+def chart_of(spec: TableSpec) -> Chart:
+    """A table's chart as its definition (sql/tables/<id>.toml, [chart]) describes it."""
+    options = {k: v for k, v in spec.chart.items() if k not in ("id", "title", "kind")}
+    if "limits" in options:
+        options["limits"] = tuple(options["limits"])
+    kind = CHART_KINDS[spec.chart["kind"]]
+    return Chart(
+        spec.chart["id"],
+        spec.id,
+        spec.chart["title"],
+        lambda cells, title: kind(cells, title, **options),
+    )
+
+
+CHARTS = [chart_of(spec) for spec in table_specs() if spec.chart]
 
 
 def chart_key(chart: Chart, cells: pl.DataFrame, code: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.tables.spec import TABLE_ORDER
+from pipeline.tables.spec import table_specs
 
 FIGURE_COLUMNS = ["figure_id", "table_id", "row_label", "col_label", "value", "denominator", "unit"]
 
@@ -47,7 +47,7 @@ def write_tables(cells: pl.DataFrame, out_dir: Path) -> list[Path]:
         wide_table(cells.filter(pl.col("table_id") == table_id)).write_csv(path)
         written.append(path)
     figures = out_dir / "figures.csv"
-    position = {t: i for i, t in enumerate(TABLE_ORDER)}
+    position = {s.id: s.position for s in table_specs()}
     (
         cells.with_columns(
             value=plain_number(pl.col("value")),

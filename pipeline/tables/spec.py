@@ -11,27 +11,6 @@ from pathlib import Path
 from pipeline.config import SQL_DIR
 
 TABLES_DIR = SQL_DIR / "tables"
-# The order tables appear in the follow-up; `derive_last` tables read the others.
-TABLE_ORDER = [
-    "tabell1",
-    "tabell2",
-    "tabell3",
-    "tabell4",
-    "tabell5",
-    "tabell6",
-    "tabell7",
-    "tabell8",
-    "bilaga1_tabell1",
-    "bilaga1_tabell3",
-    "bilaga1_tabell5",
-    "bilaga1_tabell6",
-    "bilaga2",
-    "rackvidd",
-    "rackvidd_kommun",
-    "rapportdata",
-    "text",
-    "bedomningar",
-]
 
 
 @dataclass(frozen=True)
@@ -46,6 +25,7 @@ class Part:
 class TableSpec:
     id: str
     number: str
+    position: int  # its place in the follow-up (and the workbook, figures.csv)
     title: str
     sql: str
     # sql/lineage/<lineage>.sql lists the source rows behind each figure; "source_figure":
@@ -70,6 +50,8 @@ class TableSpec:
     kronor_shares: tuple[str, ...] = ()  # columns whose share is of kronor: no "n =" header
     sheet: str = ""  # the workbook's sheet name where the number is not one ("Text")
     in_workbook: bool = True
+    # Its chart, if any: id, title, kind (pipeline/report/charts.py) and the kind's options.
+    chart: dict = field(default_factory=dict, hash=False)
 
     @property
     def sheet_name(self) -> str:
@@ -119,12 +101,12 @@ def load_spec(path: Path) -> TableSpec:
 
 @cache
 def table_specs() -> tuple[TableSpec, ...]:
-    """Every table definition, in the follow-up's order."""
-    specs = {p.stem: load_spec(p) for p in TABLES_DIR.glob("*.toml")}
-    unknown = set(specs) - set(TABLE_ORDER)
-    if unknown:
-        raise ValueError(f"tables not placed in TABLE_ORDER: {sorted(unknown)}")
-    return tuple(specs[t] for t in TABLE_ORDER if t in specs)
+    """Every table definition, in the follow-up's order (each TOML's `position`)."""
+    specs = sorted((load_spec(p) for p in TABLES_DIR.glob("*.toml")), key=lambda s: s.position)
+    positions = [s.position for s in specs]
+    if len(set(positions)) != len(positions):
+        raise ValueError(f"two tables share a position in {TABLES_DIR}: {positions}")
+    return tuple(specs)
 
 
 def table_spec(table_id: str) -> TableSpec:
