@@ -137,8 +137,8 @@ def write_about(
         (f"{TITLE}: uppföljning av bidragsåret {year}", styles.title),
         (
             "Rapportens tabeller med siffror, en tabell per blad, och siffrorna i "
-            "rapportens löptext. Tabellerna med text (bilaga 1, tabell 2 och 4) och "
-            "tabellerna om underlagets kvalitet finns bara i rapporten.",
+            "rapportens löptext. Tabellerna om underlagets kvalitet, och tabeller som bara "
+            "innehåller text, finns bara i rapporten.",
             styles.text,
         ),
         (data_note(year, previous_shown), styles.text),
