@@ -21,12 +21,8 @@ import polars as pl  # noqa: E402
 
 from pipeline.db import connect, replace_partition, replace_table  # noqa: E402
 from pipeline.forms import load_form  # noqa: E402
-from pipeline.forms_tables import store_form  # noqa: E402
-from pipeline.raw.ingest import ingest_folder  # noqa: E402
 from pipeline.raw.reference import load_ledger, load_reference  # noqa: E402
-from pipeline.sqlfiles import materialize_partition  # noqa: E402
-from pipeline.steps import Sources, load_reference_data, year_steps  # noqa: E402
-from pipeline.tables.derive import derive_year  # noqa: E402
+from pipeline.steps import Sources, load_reference_data, run_year, year_steps  # noqa: E402
 from pipeline.trace.lineage import derive_lineage  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
@@ -57,10 +53,6 @@ def step(steps: dict[str, float], name: str):
     start = time.perf_counter()
     yield
     steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
-
-
-def load_forms(con: duckdb.DuckDBPyConnection, year: int) -> None:
-    store_form(con, load_form(year))
 
 
 def all_steps() -> dict:
@@ -159,7 +151,6 @@ def scale(k: int, keep: Path) -> dict:
     from pipeline.synthetic.example_year import example_answers
     from pipeline.synthetic.exports import ExportFile, Submission, write_csv
     from pipeline.synthetic.generate import Money
-    from pipeline.validation.stages import validate_submissions
 
     rng = np.random.default_rng(k)
     real = load_reference("kommuner")
@@ -216,20 +207,27 @@ def scale(k: int, keep: Path) -> dict:
             pl.Series("belopp_kr", requisitioned),
         )
         replace_partition(con, "ledger.rekvisitioner", 2024, req)
-        load_forms(con, 2024)
+        # The grant year's steps (pipeline/steps.py) on the scaled exports, timed in three
+        # parts, each with the process's peak memory after it.
+        sources = Sources(returns=folder)
+        run_year(con, 2024, sources, start="reference/form", until="reference/form")
         t = time.perf_counter()
-        ingest_folder(con, folder, form, {})
-        materialize_partition(con, "staged/submissions", 2024)
-        materialize_partition(con, "staged/answers", 2024)
+        run_year(con, 2024, sources, start="raw/return_exports", until="staged/answers")
         ingest = time.perf_counter() - t
         peak["ingest"] = peak_mb()
         t = time.perf_counter()
-        validate_submissions(con, 2024)
+        run_year(
+            con,
+            2024,
+            sources,
+            start="validated/submission_checks",
+            until="validated/submission_checks",
+        )
         validate = time.perf_counter() - t
         peak["validate"] = peak_mb()
         t = time.perf_counter()
-        materialize_partition(con, "staged/respondents", 2024)
-        figures = sum(derive_year(con, 2024).values())
+        done = run_year(con, 2024, sources, start="staged/respondents", until="tables/cells")
+        figures = sum(done["tables/cells"].values())
         derive = time.perf_counter() - t
         peak["derive"] = peak_mb()
         con.close()  # kept for the trace step, which runs in a process of its own
