@@ -34,6 +34,7 @@ BENCH_LABELS = {
     "raw/return_exports": "parse exports",
     "staged/submissions": "stage (SQL)",
     "staged/answers": "stage (SQL)",
+    "staged/submission_money": "stage (SQL)",
     "validated/submission_checks": "validate reports (Great Expectations)",
     "staged/respondents": "derive tables (SQL)",
     "tables/cells": "derive tables (SQL)",
@@ -212,7 +213,7 @@ def scale(k: int, keep: Path) -> dict:
         sources = Sources(returns=folder)
         run_year(con, 2024, sources, start="reference/form", until="reference/form")
         t = time.perf_counter()
-        run_year(con, 2024, sources, start="raw/return_exports", until="staged/answers")
+        run_year(con, 2024, sources, start="raw/return_exports", until="staged/submission_money")
         ingest = time.perf_counter() - t
         peak["ingest"] = peak_mb()
         t = time.perf_counter()

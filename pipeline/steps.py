@@ -106,6 +106,7 @@ YEAR_STEPS: tuple[tuple[str, Callable], ...] = (
     ("raw/return_exports", ingest_year),
     ("staged/submissions", staged("staged/submissions")),
     ("staged/answers", staged("staged/answers")),
+    ("staged/submission_money", staged("staged/submission_money")),
     ("validated/submission_checks", validate_reports),
     ("staged/respondents", staged("staged/respondents")),
     ("tables/cells", derive_tables),

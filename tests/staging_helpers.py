@@ -28,9 +28,9 @@ def stage(
     con: duckdb.DuckDBPyConnection, year: int, folder: Path, withdrawals: Path | None = None
 ) -> list[FileOutcome]:
     """Ingest a folder of exports (and a withdrawal list) and rebuild the staged tables of
-    that year: the reference data, then the year's steps up to staged/answers."""
+    that year: the reference data, then the year's steps up to the staged money."""
     load_reference_data(con)
-    done = run_year(con, year, Sources(folder, withdrawals), until="staged/answers")
+    done = run_year(con, year, Sources(folder, withdrawals), until="staged/submission_money")
     ensure_quarantine(con)
     return done["raw/return_exports"]
 

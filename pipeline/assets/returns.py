@@ -102,3 +102,10 @@ answers = staged_asset(
     "by the form (amounts as whole kronor, options 0/1, single choices as option codes), "
     "with the source file, row and column of every value.",
 )
+
+submission_money = staged_asset(
+    "staged/submission_money",
+    [answers],
+    "Each submission's amounts and counts and whether it has started holding hälsosamtal: "
+    "the answers pivoted once, for the submission rules and the populations.",
+)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipeline.assets.returns import answers, staged_asset
+from pipeline.assets.returns import staged_asset, submission_money
 from pipeline.partitions import grant_year_partitions, partition_year, this_and_next_year
 from pipeline.tables.derive import derive_year
 from pipeline.warehouse import Warehouse
@@ -12,7 +12,7 @@ GROUP = "tables"
 respondents = staged_asset(
     "staged/respondents",
     [
-        answers,
+        submission_money,
         dg.AssetKey(["validated", "submission_checks"]),
         dg.AssetKey(["ledger", "fordelningsnyckel"]),
         dg.AssetKey(["reference", "bidragsar"]),

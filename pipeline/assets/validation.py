@@ -76,6 +76,7 @@ def check_results(
     partitions_def=grant_year_partitions,
     deps=[
         dg.AssetKey(["staged", "answers"]),
+        dg.AssetKey(["staged", "submission_money"]),
         dg.AssetKey(["ledger", "rekvisitioner"]),
         dg.AssetKey(["ledger", "fordelningsnyckel"]),
     ],

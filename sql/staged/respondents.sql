@@ -18,18 +18,7 @@ WITH current_reports AS (
                       WHERE q.bidragsar = s.bidragsar AND q.submission_id = s.submission_id)
 ),
 money AS (
-    SELECT
-        submission_id,
-        max(value_num) FILTER (WHERE question_id = 'rekvirerat') AS rekvirerat,
-        max(value_num) FILTER (WHERE question_id = 'anvant') AS anvant,
-        max(value_num) FILTER (WHERE question_id = 'oanvant') AS oanvant,
-        max(value_num) FILTER (WHERE question_id = 'lonekostnader') AS lonekostnader,
-        max(value_num) FILTER (WHERE question_id = 'ovriga_kostnader') AS ovriga_kostnader,
-        max(value_num) FILTER (WHERE question_id = 'antal_personer') AS antal_personer,
-        bool_or(question_id = 'genomforande' AND option_code = 'startat') AS started
-    FROM staged.answers
-    WHERE bidragsar = $bidragsar
-    GROUP BY submission_id
+    SELECT * EXCLUDE (bidragsar) FROM staged.submission_money WHERE bidragsar = $bidragsar
 )
 SELECT
     c.bidragsar, c.kommunkod, c.submission_id, c.submitted_at, c.source_file, c.source_row,

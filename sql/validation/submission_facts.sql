@@ -9,21 +9,12 @@ WITH subs AS (
         CASE WHEN problem_rule = 'entydig_senaste' THEN problem END AS tie_problem
     FROM staged.submissions AS s WHERE bidragsar = $bidragsar
 ),
--- One answer row per submission and column, so no DISTINCT: ORDER BY alone keeps the lists
--- deterministic, and it is several times cheaper at scale.
-money AS (
+-- The problems found in a submission's answers, by column. One answer row per submission
+-- and column, so no DISTINCT: ORDER BY alone keeps the lists deterministic, and it is
+-- several times cheaper at scale.
+problems AS (
     SELECT
         submission_id,
-        max(value_num) FILTER (WHERE question_id = 'rekvirerat') AS rekvirerat,
-        max(value_num) FILTER (WHERE question_id = 'anvant') AS anvant,
-        max(value_num) FILTER (WHERE question_id = 'oanvant') AS oanvant,
-        max(value_num) FILTER (WHERE question_id = 'lonekostnader') AS lonekostnader,
-        max(value_num) FILTER (WHERE question_id = 'ovriga_kostnader') AS ovriga_kostnader,
-        max(value_num) FILTER (WHERE question_id = 'antal_personer') AS antal_personer,
-        max(value_num) FILTER (WHERE question_id = 'belopp_fristaende') AS belopp_fristaende,
-        min(value_num) FILTER (WHERE question_type IN ('amount', 'count')) AS smallest_amount,
-        bool_or(question_id = 'genomforande' AND option_code = 'startat') AS started,
-        bool_or(question_id = 'genomforande' AND option_code = 'forberett') AS prepared,
         string_agg(column_name || ': ' || problem, '; ' ORDER BY column_name || ': ' || problem)
             FILTER (WHERE problem IS NOT NULL) AS value_problems,
         string_agg(column_name, '; ' ORDER BY column_name)
@@ -35,6 +26,13 @@ money AS (
     FROM staged.answers
     WHERE bidragsar = $bidragsar
     GROUP BY submission_id
+),
+-- The amounts and ticks as staged (staged.submission_money), with the problems.
+money AS (
+    SELECT m.* EXCLUDE (bidragsar), p.* EXCLUDE (submission_id)
+    FROM staged.submission_money AS m
+    LEFT JOIN problems AS p USING (submission_id)
+    WHERE m.bidragsar = $bidragsar
 ),
 -- Skip logic: every question answered that the form does not ask of this submission.
 -- Answer rows are checked where they are, against the submission's money and ticks, and
