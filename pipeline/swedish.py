@@ -6,6 +6,8 @@ a no-break space before the per cent sign ("83 %").
 
 from __future__ import annotations
 
+import datetime as dt
+
 NBSP = "\u00a0"
 
 UNIT_WORDS = {"kr": "kronor", "mkr": "miljoner kronor", "procent": "%"}
@@ -46,10 +48,16 @@ MONTHS = [
 ]
 
 
+def day_of(value: float | int) -> dt.date:
+    """A date as the figures code it (unit 'datum', YYYYMMDD): 20240603 → 2024-06-03."""
+    code = int(value)
+    return dt.date(code // 10000, code // 100 % 100, code % 100)
+
+
 def date(value: float | int) -> str:
     """A date coded YYYYMMDD as Swedish prose: 20240603 → '3 juni 2024'."""
-    code = int(value)
-    return f"{code % 100} {MONTHS[code // 100 % 100 - 1]} {code // 10000}"
+    day = day_of(value)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def in_text(value: float | int | None, unit: str) -> str:

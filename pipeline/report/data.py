@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import ASSETS_DIR, CONTACT, PUBLISHER, REPORT_DIR
-from pipeline.swedish import NBSP, counted, in_table, in_text, number
+from pipeline.swedish import NBSP, counted, day_of, in_table, in_text, number
 from pipeline.tables.basis import is_synthetic, money_is_real
 from pipeline.tables.spec import TableSpec, table_spec, table_specs
 from pipeline.trace.page import page_of
@@ -62,8 +62,7 @@ def data_day(cells: pl.DataFrame) -> dt.datetime | None:
     found = cells.filter(pl.col("figure_id") == "rapportdata.data_per")["value"]
     if found.is_empty():
         return None
-    code = int(found[0])
-    return dt.datetime(code // 10000, code // 100 % 100, code % 100)
+    return dt.datetime.combine(day_of(found[0]), dt.time())
 
 
 def table_years(spec: TableSpec, cells: pl.DataFrame) -> list[int]:
@@ -192,10 +191,12 @@ def listing(
     }
 
 
-def filed_values_note(year: int, what: str) -> list[str]:
-    """Under a list that names municipalities beside what they filed: which of it is made
-    up. The exports are synthetic (when a report came in, its answers); the kronor are
-    real where the year's money is."""
+def filed_values_note(year: int, what: str, listed: list) -> list[str]:
+    """Under a list that names municipalities beside what they filed (none when it lists
+    nothing): which of it is made up. The exports are synthetic (when a report came in,
+    its answers); the kronor are real where the year's money is."""
+    if not listed:
+        return []
     real = money_is_real(year)
     if what == "warnings":
         text = (
@@ -261,7 +262,7 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
             ["Kommun", "Inskickad"],
             late,
             "Inga",
-            ["Sena rapporter ingår i tabellerna.", *filed_values_note(year, "dates")[: bool(late)]],
+            ["Sena rapporter ingår i tabellerna.", *filed_values_note(year, "dates", late)],
             [0.6, 0.4],
         ),
         "kvalitet_varningar": listing(
@@ -269,7 +270,7 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
             ["Regel", "Kommun", "Uppgifter i återrapporten"],
             warnings,
             "Inga",
-            filed_values_note(year, "warnings")[: bool(warnings)],
+            filed_values_note(year, "warnings", warnings),
             [0.35, 0.2, 0.45],
         ),
         "kvalitet_karantan": listing(
@@ -279,7 +280,7 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
             "Inga",
             [
                 "En rapport i karantän ingår inte i tabellerna förrän den har rättats.",
-                *filed_values_note(year, "dates")[: bool(quarantine)],
+                *filed_values_note(year, "dates", quarantine),
             ],
             [0.2, 0.17, 0.13, 0.5],
         ),

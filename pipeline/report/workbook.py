@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.config import PUBLISHER
 from pipeline.report.data import TITLE, data_day, data_note, figures, layout_table
+from pipeline.swedish import day_of
 from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import TableSpec, table_specs
 
@@ -44,16 +45,12 @@ def write_workbook(cells: pl.DataFrame, year: int, path: Path, multiple_choice: 
     )
     styles = Styles(wb)
     figs = figures(cells, year)
-    shown = [
-        s
-        for s in table_specs()
-        if s.in_workbook and not cells.filter(pl.col("table_id") == s.id).is_empty()
-    ]
+    by_table = cells.partition_by("table_id", as_dict=True)
+    shown = [s for s in table_specs() if s.in_workbook and (s.id,) in by_table]
     write_about(wb.add_worksheet(ABOUT_SHEET), styles, cells, year, shown)
     for spec in shown:
-        mine = cells.filter(pl.col("table_id") == spec.id)
         sheet = wb.add_worksheet(spec.sheet_name)
-        write_table(sheet, styles, spec, mine, year, figs, multiple_choice)
+        write_table(sheet, styles, spec, by_table[(spec.id,)], year, figs, multiple_choice)
     wb.close()
     return path
 
@@ -82,9 +79,8 @@ def write_value(sheet: Worksheet, row: int, col: int, cell: dict[str, Any], styl
     if value is None:
         sheet.write_string(row, col, cell["text"])
     elif unit == "datum":
-        code = int(value)
-        day = dt.date(code // 10000, code // 100 % 100, code % 100)
-        sheet.write_datetime(row, col, dt.datetime.combine(day, dt.time()), styles.number(unit))
+        day = dt.datetime.combine(day_of(value), dt.time())
+        sheet.write_datetime(row, col, day, styles.number(unit))
     else:
         sheet.write_number(row, col, value, styles.number(unit))
 
