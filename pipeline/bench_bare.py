@@ -23,7 +23,6 @@ from pipeline.db import connect, replace_partition, replace_table  # noqa: E402
 from pipeline.forms import load_form  # noqa: E402
 from pipeline.raw.reference import load_ledger, load_reference  # noqa: E402
 from pipeline.steps import Sources, load_reference_data, run_year, year_steps  # noqa: E402
-from pipeline.trace.lineage import derive_lineage  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
 # The benchmark's lines: the grant year's steps (pipeline/steps.py), grouped.
@@ -36,9 +35,8 @@ BENCH_LABELS = {
     "staged/answers": "stage (SQL)",
     "staged/submission_money": "stage (SQL)",
     "validated/submission_checks": "validate reports (Great Expectations)",
-    "staged/respondents": "derive tables (SQL)",
-    "tables/cells": "derive tables (SQL)",
-    "lineage/rows": "lineage",
+    "staged/respondents": "derive tables and lineage (SQL)",
+    "tables/cells": "derive tables and lineage (SQL)",
     "validated/table_checks": "validate tables (Great Expectations)",
 }
 YEARS = (2023, 2024)
@@ -122,16 +120,6 @@ def write_trace_sample(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         "largest_search_part_kb": round(biggest.stat().st_size / 1024, 1),
         "search_seconds": search_seconds,
     }
-
-
-def lineage_step(folder: Path) -> dict:
-    """The lineage of a scaled warehouse (folder/w.duckdb, from `scale`), in a fresh
-    process as a build's own step would run."""
-    con = connect(folder / "w.duckdb")
-    t = time.perf_counter()
-    rows = derive_lineage(con, 2024)["rows"]
-    con.close()
-    return {"lineage": time.perf_counter() - t, "lineage_rows": rows}
 
 
 def trace_step(folder: Path) -> dict:
@@ -228,7 +216,8 @@ def scale(k: int, keep: Path) -> dict:
         peak["validate"] = peak_mb()
         t = time.perf_counter()
         done = run_year(con, 2024, sources, start="staged/respondents", until="tables/cells")
-        figures = sum(done["tables/cells"].values())
+        derived = done["tables/cells"]
+        figures = sum(derived["tables"].values())
         derive = time.perf_counter() - t
         peak["derive"] = peak_mb()
         con.close()  # kept for the trace step, which runs in a process of its own
@@ -240,6 +229,7 @@ def scale(k: int, keep: Path) -> dict:
         "validate": validate,
         "derive": derive,
         "figures": figures,
+        "lineage_rows": derived["lineage"]["rows"],
         "peak_mb_after": peak,
     }
 
@@ -248,8 +238,6 @@ if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
     if mode == "scale":
         result = scale(int(sys.argv[2]), Path(sys.argv[3]))
-    elif mode == "lineage":
-        result = lineage_step(Path(sys.argv[2]))
     elif mode == "trace":
         result = trace_step(Path(sys.argv[2]))
     else:

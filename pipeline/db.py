@@ -107,16 +107,33 @@ def replace_rows_from(
 ) -> None:
     """Replace the rows matching `where` with every row of the relation `source` (a table or
     a registered frame on this connection), atomically."""
-    schema, _ = qualified(table)
-    execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    replace_many_from(con, {table: source}, where)
+
+
+def replace_partitions_from(
+    con: duckdb.DuckDBPyConnection, sources: dict[str, str], year: int
+) -> None:
+    """Replace one grant year's rows of several tables, each from its relation, in one
+    transaction: a reader sees all of them old or all of them new."""
+    replace_many_from(con, sources, {"bidragsar": year})
+
+
+def replace_many_from(
+    con: duckdb.DuckDBPyConnection, sources: dict[str, str], where: dict[str, object]
+) -> None:
+    """Replace the rows matching `where` of each table with its relation, atomically."""
     condition = " AND ".join(f"{column} = ?" for column in where)
-    # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
-    # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
-    execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
-    add_new_columns(con, table, f"SELECT * FROM {source}")
+    for table, source in sources.items():
+        schema, _ = qualified(table)
+        execute(con, f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        # DDL stays outside the transaction: DuckDB 2.0 loses the rows of a large INSERT
+        # committed in the same transaction as a CREATE TABLE (seen at 10× scale).
+        execute(con, f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
+        add_new_columns(con, table, f"SELECT * FROM {source}")
     with transaction(con):
-        execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
-        execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM {source}")
+        for table, source in sources.items():
+            execute(con, f"DELETE FROM {table} WHERE {condition}", list(where.values()))
+            execute(con, f"INSERT INTO {table} BY NAME SELECT * FROM {source}")
 
 
 def replace_partition(

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.assets import inputs, ledger, lineage, reference, report, returns, tables, validation
+from pipeline.assets import inputs, ledger, reference, report, returns, tables, validation
 from pipeline.refresh import daily_refresh, returns_sensor
 from pipeline.warehouse import Warehouse
 
 ALL_ASSETS = [
-    *dg.load_assets_from_modules(
-        [reference, inputs, ledger, returns, tables, lineage, validation, report]
-    )
+    *dg.load_assets_from_modules([reference, inputs, ledger, returns, tables, validation, report])
 ]
 
 reference_job = dg.define_asset_job(

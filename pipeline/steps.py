@@ -86,12 +86,6 @@ def derive_tables(con: duckdb.DuckDBPyConnection, year: int, sources: Sources):
     return derive_year(con, year)
 
 
-def derive_year_lineage(con: duckdb.DuckDBPyConnection, year: int, sources: Sources):
-    from pipeline.trace.lineage import derive_lineage
-
-    return derive_lineage(con, year)
-
-
 def validate_derived_tables(con: duckdb.DuckDBPyConnection, year: int, sources: Sources):
     from pipeline.validation.stages import validate_tables
 
@@ -109,8 +103,7 @@ YEAR_STEPS: tuple[tuple[str, Callable], ...] = (
     ("staged/submission_money", staged("staged/submission_money")),
     ("validated/submission_checks", validate_reports),
     ("staged/respondents", staged("staged/respondents")),
-    ("tables/cells", derive_tables),
-    ("lineage/rows", derive_year_lineage),
+    ("tables/cells", derive_tables),  # and lineage/rows: the figures' source rows
     ("validated/table_checks", validate_derived_tables),
 )
 

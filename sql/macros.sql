@@ -61,3 +61,16 @@ CREATE OR REPLACE TEMP MACRO sv_list(items, noun) AS
 -- "båda 40 %" or "alla 40 %" (pipeline/swedish.py).
 CREATE OR REPLACE TEMP MACRO tie_unit(n) AS
     CASE WHEN n = 1 THEN 'procent' WHEN n = 2 THEN 'procent_bada' ELSE 'procent_alla' END;
+-- A figure from the sums of its source rows (see sql/tables/_figures.sql): the count of its
+-- numerator (and value) rows, their sum and largest contribution, the denominator rows'
+-- sum. A sum of no rows is no value; a share of nobody is 0 %.
+CREATE OR REPLACE TEMP MACRO figure_value(aggregation, n, total, largest, den) AS
+    CASE aggregation
+        WHEN 'count' THEN n
+        WHEN 'sum' THEN total
+        WHEN 'max' THEN largest
+        WHEN 'share' THEN pct(CAST(coalesce(total, 0) AS HUGEINT), CAST(den AS HUGEINT))
+        WHEN 'mkr' THEN mkr(total)
+        WHEN 'round1000' THEN round(CAST(total AS HUGEINT), -3)
+        WHEN 'per1000' THEN round(1000.0 * CAST(total AS BIGINT) / CAST(den AS BIGINT), 1)
+    END;

@@ -24,25 +24,54 @@ respondents = staged_asset(
 )
 
 
-@dg.asset(
-    key_prefix="tables",
-    group_name=GROUP,
+@dg.multi_asset(
+    name="derive_tables",
     partitions_def=grant_year_partitions,
-    deps=[
-        dg.AssetDep(respondents, partition_mapping=this_and_next_year()),
-        dg.AssetKey(["ledger", "fordelningsnyckel"]),
+    specs=[
+        dg.AssetSpec(
+            ["tables", "cells"],
+            group_name=GROUP,
+            deps=[
+                dg.AssetDep(respondents, partition_mapping=this_and_next_year()),
+                dg.AssetKey(["ledger", "fordelningsnyckel"]),
+            ],
+            description="Every number of the year's follow-up, one row per figure: the "
+            "tables defined in sql/tables/ID.toml, with a stable figure id, row and column "
+            "labels as printed, value, denominator and unit. Each table's SQL yields the "
+            "source rows of its figures; one generic step (sql/tables/_figures.sql) makes "
+            "the figures from them.",
+        ),
+        dg.AssetSpec(
+            ["lineage", "rows"],
+            group_name=GROUP,
+            deps=[dg.AssetKey(["tables", "cells"])],
+            description="For every figure of the year, the exact source rows behind it: "
+            "role (numerator, denominator, value), kommunkod, submission id, source file, "
+            "its SHA-256 and row, the row's contribution and how contributions recompute "
+            "the figure. The rows the figures were made from, written with them. Published "
+            "with each version as build/YEAR/lineage.parquet for other tools.",
+        ),
     ],
 )
-def cells(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """Every number of the year's follow-up, one row per figure: the tables defined in
-    sql/tables/ID.toml derived by their SQL in DuckDB, with a stable figure id, row and
-    column labels as printed, value, denominator and unit."""
+def derive_tables(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """The year's figures and their source rows, from one run of every table's SQL."""
     year = partition_year(context)
     with warehouse.connect() as con:
-        per_table = derive_year(con, year)
-    return dg.MaterializeResult(
+        derived = derive_year(con, year)
+    per_table, lineage = derived["tables"], derived["lineage"]
+    yield dg.MaterializeResult(
+        asset_key=["tables", "cells"],
         metadata={
             "dagster/row_count": dg.MetadataValue.int(sum(per_table.values())),
             "tables": dg.MetadataValue.json(dict(sorted(per_table.items()))),
-        }
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=["lineage", "rows"],
+        metadata={
+            "dagster/row_count": dg.MetadataValue.int(lineage["rows"]),
+            "figures": lineage["figures"],
+            "synthetic_rows": lineage["synthetic_rows"],
+            "distinct_source_rows": lineage["distinct_source_rows"],
+        },
     )

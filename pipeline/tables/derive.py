@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from pipeline.db import execute, replace_rows_from, table_exists
-from pipeline.sqlfiles import create_macros
+from pipeline.db import execute, fetch_one, replace_partitions_from, table_exists
+from pipeline.sqlfiles import create_macros, sql_text
+from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import Part, TableSpec, table_specs
 
 CELL_SCHEMA = {
@@ -124,39 +125,56 @@ def runs(
                 yield Run(spec, year, part_no, part, data_year, {"bidragsar": data_year, **params})
 
 
-# A table's result labelled from its definition (`_columns` and `_rows` hold its labels).
-CELLS_SELECT = """
-    CAST($year AS INTEGER) AS bidragsar,
-    $table_id AS table_id,
-    {figure_id} AS figure_id,
-    CAST(_result.row_order AS INTEGER) + $part_offset AS row_order,
-    CAST(_result.row_id AS VARCHAR) AS row_id,
-    coalesce(_rows.row_label, CAST($part_label AS VARCHAR), CAST(_result.row_label AS VARCHAR))
-        AS row_label,
-    CAST(_columns.col_order + $col_offset AS INTEGER) AS col_order,
-    {col_id} AS col_id,
-    _columns.col_label || $label_suffix AS col_label,
-    CAST(_result.value AS DOUBLE) AS value,
-    CAST(_result.denominator AS BIGINT) AS denominator,
-    CAST(_result.unit AS VARCHAR) AS unit,
-    CAST($data_year AS INTEGER) AS data_year"""
-CELLS_JOIN = """
-JOIN _columns ON _columns.col_id = _result.col_id
-LEFT JOIN _rows ON _rows.row_id = CAST(_result.row_id AS VARCHAR)"""
+# What a table's SQL yields (by name: a figure row and a source row each fill their own
+# columns), with what the generic step adds: the run, the final column and the figure id.
+ROW_SCHEMA = {
+    "table_id": "VARCHAR",
+    "run_no": "INTEGER",
+    "figure_id": "VARCHAR",
+    "base_col_id": "VARCHAR",
+    "role": "VARCHAR",  # figure | numerator | denominator | value
+    "row_order": "INTEGER",
+    "row_id": "VARCHAR",
+    "row_label": "VARCHAR",
+    "col_id": "VARCHAR",
+    "aggregation": "VARCHAR",
+    "unit": "VARCHAR",
+    "with_n": "BOOLEAN",
+    "value": "DOUBLE",
+    "denominator": "BIGINT",
+    "source_figure": "VARCHAR",
+    "kommunkod": "VARCHAR",
+    "submission_id": "VARCHAR",
+    "source_file": "VARCHAR",
+    "source_sha256": "VARCHAR",
+    "source_row": "INTEGER",
+    "contribution": "DOUBLE",
+    "cells": "VARCHAR",
+}
+ROWS_SELECT = """
+    _result.* REPLACE (CAST(_result.row_id AS VARCHAR) AS row_id, {col_id} AS col_id),
+    _result.col_id AS base_col_id, {figure_id} AS figure_id, $table_id AS table_id,
+    CAST($run_no AS INTEGER) AS run_no"""
 
 
-def cells_query(run: Run) -> tuple[str, dict[str, object]]:
-    """The SQL of one run's cells, labelled as printed."""
-    sql, params = run.wrap(run.spec.sql_text(), CELLS_SELECT)
-    sql += CELLS_JOIN
-    extra = {
+def insert_run(con: duckdb.DuckDBPyConnection, run: Run) -> None:
+    """One run of a table's SQL: its figure and source rows into current_rows, then its
+    figures, made from those rows by the one generic step, into current_cells."""
+    run_no = fetch_one(con, "SELECT coalesce(max(run_no) + 1, 0) FROM current_rows")[0]
+    sql, params = run.wrap(run.spec.sql_text(), ROWS_SELECT)
+    execute(con, f"INSERT INTO current_rows BY NAME {sql}", {**params, "run_no": run_no})
+    figures = sql_text("tables/_figures")
+    values = {
+        "run_no": run_no,
         "year": run.year,
+        "table_id": run.spec.id,
+        "data_year": run.data_year,
         "part_offset": run.part_no * 1000,
         "part_label": run.part.label,
         "col_offset": (run.data_year - run.year + 10) * 100 if run.multi_year else 0,
         "label_suffix": f" {run.data_year}" if run.multi_year else "",
     }
-    return sql, {**params, **used_params(sql, extra)}
+    execute(con, f"INSERT INTO current_cells BY NAME {figures}", used_params(figures, values))
 
 
 @contextmanager
@@ -183,10 +201,18 @@ def labels(con: duckdb.DuckDBPyConnection, spec: TableSpec) -> Iterator[None]:
         con.unregister("_rows")
 
 
-def create_current_cells(con: duckdb.DuckDBPyConnection) -> None:
-    """The year's cells while they are derived (a temporary table: nothing leaves DuckDB)."""
+def create_current_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The year's rows and cells while they are derived (temporary tables: nothing leaves
+    DuckDB)."""
     columns = ", ".join(f"{name} {DUCKDB_TYPES[dtype]}" for name, dtype in CELL_SCHEMA.items())
     execute(con, f"CREATE OR REPLACE TEMP TABLE current_cells ({columns})")
+    columns = ", ".join(f"{name} {dtype}" for name, dtype in ROW_SCHEMA.items())
+    execute(con, f"CREATE OR REPLACE TEMP TABLE current_rows ({columns})")
+
+
+def drop_current_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("current_cells", "current_rows", "synthetic_rows"):
+        execute(con, f"DROP TABLE IF EXISTS {name}")
 
 
 def insert_table_cells(
@@ -196,8 +222,7 @@ def insert_table_cells(
     from its definition."""
     with labels(con, spec):
         for run in runs(con, spec, year, available):
-            sql, params = cells_query(run)
-            execute(con, f"INSERT INTO current_cells BY NAME {sql}", params)
+            insert_run(con, run)
     if len(spec.years) > 1:
         execute(con, ONE_ROW_PER_ANSWER, {"table_id": spec.id})
 
@@ -206,12 +231,13 @@ def derive_table(
     con: duckdb.DuckDBPyConnection, spec: TableSpec, year: int, available: set[int]
 ) -> pl.DataFrame:
     """One table's cells as a frame, by the step derive_year runs for every table."""
-    create_current_cells(con)
+    create_macros(con)
+    create_current_tables(con)
     try:
         insert_table_cells(con, spec, year, available)
         cells = con.sql("SELECT * FROM current_cells").pl()
     finally:
-        execute(con, "DROP TABLE IF EXISTS current_cells")
+        drop_current_tables(con)
     return cells.cast(CELL_SCHEMA).sort("row_order", "col_order")
 
 
@@ -250,13 +276,33 @@ WHERE c.table_id = $table_id AND c.row_id = h.row_id AND c.row_order // 1000 = h
 """
 
 
-def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
-    """Derive every table of a grant year into its partition of tables.cells, in DuckDB
-    (nothing of the cells passes through Python, so memory stays within DuckDB's limit at
-    any scale). Tables marked derive_last read the others from `current_cells`. Returns
-    the number of figures per table."""
-    create_macros(con)
-    available = years_with_data(con)
+def mark_synthetic_rows(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """`synthetic_rows`: the table rows whose source rows are synthetic, by the one rule
+    for "synthetic" (pipeline/tables/basis.py), asked once per table row."""
+    specs = {spec.id: spec for spec in table_specs()}
+    pairs = con.execute(
+        "SELECT DISTINCT table_id, row_id FROM current_rows WHERE role <> 'figure'"
+    ).fetchall()
+    marked = [(t, r) for t, r in pairs if is_synthetic(specs[t], r, year)]
+    execute(con, "CREATE OR REPLACE TEMP TABLE synthetic_rows (table_id VARCHAR, row_id VARCHAR)")
+    if marked:
+        con.executemany("INSERT INTO synthetic_rows VALUES (?, ?)", marked)
+
+
+def lineage_stats(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+    stats = fetch_one(
+        con,
+        """SELECT count(*), count(DISTINCT figure_id), count(*) FILTER (WHERE synthetic),
+                  count(DISTINCT {'file': source_file, 'row': source_row})
+           FROM lineage.rows WHERE bidragsar = ?""",
+        [year],
+    )
+    return dict(
+        zip(("rows", "figures", "synthetic_rows", "distinct_source_rows"), stats, strict=True)
+    )
+
+
+def check_year_has_data(con: duckdb.DuckDBPyConnection, year: int, available: set[int]) -> None:
     if year not in available:
         raise ValueError(
             f"{year} has no return report that counts: every export file in "
@@ -264,22 +310,47 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
             f"or the folder is empty.{why_nothing_counts(con, year)} The lines above and the "
             "run's validation report say more"
         )
-    create_current_cells(con)
+
+
+def check_unique_figures(con: duckdb.DuckDBPyConnection) -> None:
+    duplicated = con.execute(
+        "SELECT figure_id FROM current_cells GROUP BY figure_id HAVING count(*) > 1 "
+        "ORDER BY figure_id LIMIT 5"
+    ).fetchall()
+    if duplicated:
+        raise ValueError(f"figure ids are not unique: {[d[0] for d in duplicated]}")
+
+
+def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str, int]]:
+    """Derive every table of a grant year, in DuckDB: each table's SQL yields its figures'
+    source rows, one generic step makes the figures from them (tables.cells), and those
+    rows are the lineage (lineage.rows); both partitions replaced in one transaction.
+    Nothing of the rows passes through Python, so memory stays within DuckDB's limit at
+    any scale. Tables marked derive_last read the others from `current_cells`. Returns
+    the number of figures per table and the lineage's counts."""
+    create_macros(con)
+    available = years_with_data(con)
+    check_year_has_data(con, year, available)
+    create_current_tables(con)
     try:
         specs = sorted(table_specs(), key=lambda s: s.derive_last)
         for spec in specs:
             insert_table_cells(con, spec, year, available)
+        check_unique_figures(con)
+        mark_synthetic_rows(con, year)
+        # a view takes no parameters: the year is written in
+        lineage = sql_text("tables/_lineage").replace("$bidragsar", str(int(year)))
+        execute(con, f"CREATE OR REPLACE TEMP VIEW year_lineage AS {lineage}")
+        replace_partitions_from(
+            con, {"tables.cells": "current_cells", "lineage.rows": "year_lineage"}, year
+        )
         found = dict(
             con.execute("SELECT table_id, count(*) FROM current_cells GROUP BY ALL").fetchall()
         )
-        counts = {spec.id: found.get(spec.id, 0) for spec in specs}
-        duplicated = con.execute(
-            "SELECT figure_id FROM current_cells GROUP BY figure_id HAVING count(*) > 1 "
-            "ORDER BY figure_id LIMIT 5"
-        ).fetchall()
-        if duplicated:
-            raise ValueError(f"figure ids are not unique: {[d[0] for d in duplicated]}")
-        replace_rows_from(con, "tables.cells", "current_cells", {"bidragsar": year})
     finally:
-        execute(con, "DROP TABLE IF EXISTS current_cells")
-    return counts
+        execute(con, "DROP VIEW IF EXISTS year_lineage")
+        drop_current_tables(con)
+    return {
+        "tables": {spec.id: found.get(spec.id, 0) for spec in specs},
+        "lineage": lineage_stats(con, year),
+    }

@@ -27,10 +27,9 @@ class TableSpec:
     number: str
     position: int  # its place in the follow-up (and the workbook, figures.csv)
     title: str
+    # sql/tables/<sql>.sql: the figures and the source rows each is made of (a judgement
+    # names the figure whose rows it shares); shared SQL starts with "_"
     sql: str
-    # sql/lineage/<lineage>.sql lists the source rows behind each figure; "source_figure":
-    # the table's own SQL names, per figure, the figure whose source rows it shares
-    lineage: str
     population: str
     population_label: str
     basis: str  # money | answers | mixed: whether 2024 values rest on real data
@@ -64,15 +63,6 @@ class TableSpec:
 
     def sql_text(self) -> str:
         return self.sql_file.read_text(encoding="utf-8")
-
-    @property
-    def borrows_lineage(self) -> bool:
-        return self.lineage == "source_figure"
-
-    def lineage_text(self) -> str:
-        if self.borrows_lineage:
-            return self.sql_text()
-        return (SQL_DIR / "lineage" / f"{self.lineage}.sql").read_text(encoding="utf-8")
 
     def source_text(self, years: list[int]) -> str:
         listed = " och ".join(filter(None, [", ".join(map(str, years[:-1])), str(years[-1])]))

@@ -96,7 +96,7 @@ def trace(
         file=out,
     )
     print(
-        f"  definition: sql/tables/{spec.sql}.sql; rows: sql/lineage/{spec.lineage}.sql", file=out
+        f"  definition: sql/tables/{spec.sql}.sql (the figures and their source rows)", file=out
     )
     print(
         "  data: "

@@ -115,9 +115,9 @@ def trace_rows(
     figure) as the pages list them, each with the export cells (column and value as filed)
     behind it."""
     params = {"bidragsar": year, "figures": figure_ids or []}
-    con.execute(f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('lineage/_cells')}", params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE trace_cells AS {sql_text('trace/cells')}", params)
     try:
-        rows = sql_text("lineage/_trace_rows")
+        rows = sql_text("trace/rows")
         return con.sql(rows, params={**params, "shown": shown}).pl()
     finally:
         con.execute("DROP TABLE IF EXISTS trace_cells")
@@ -134,7 +134,7 @@ def figure_pages(
     sums = {  # of all the rows, listed or not
         s["figure_id"]: s
         for s in con.sql(
-            sql_text("lineage/_trace_sums"),
+            sql_text("trace/sums"),
             params={"bidragsar": year, "figures": figure_ids or []},
         )
         .pl()
@@ -180,7 +180,7 @@ def municipality_pages(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:
     its return reports (whether each counts, and why not) and every figure it counts in."""
     params = {"bidragsar": year}
     submissions: dict[str, list[dict]] = {}
-    for s in con.sql(sql_text("lineage/_kommun_submissions"), params=params).pl().to_dicts():
+    for s in con.sql(sql_text("trace/kommun_submissions"), params=params).pl().to_dicts():
         s["status_sv"] = STATUS_SV.get(s["status"], s["status"])
         s["why"] = (
             s["karantan"]
@@ -210,7 +210,7 @@ def municipality_figure_rows(
     """Per municipality, how many figures it counts in and their table rows as HTML: built
     column-wise (70 000 rows at 1×; a template loop over them took two seconds), each
     figure's words (table, value, basis) worked out once per figure, every text escaped."""
-    found = con.sql(sql_text("lineage/_kommun_figures"), params={"bidragsar": year}).pl()
+    found = con.sql(sql_text("trace/kommun_figures"), params={"bidragsar": year}).pl()
     specs = {s.id: (i, s) for i, s in enumerate(table_specs())}
     per_figure = found.select("figure_id", "table_id", "row_id", "value", "unit").unique()
     words = pl.DataFrame(

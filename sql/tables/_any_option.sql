@@ -6,17 +6,30 @@ WITH pop AS (
     SELECT * FROM staged.respondents
     WHERE bidragsar = $bidragsar AND in_population($population, used_grant, started)
 ),
-n AS (SELECT count(*) AS d FROM pop),
 did AS (
-    SELECT count(DISTINCT a.submission_id) AS k
+    SELECT pop.*, string_agg(a.question_id || ':' || a.option_code, ' '
+                             ORDER BY a.option_code) AS ticked
     FROM staged.answers AS a
     JOIN pop USING (bidragsar, submission_id)
     JOIN reference.form_options AS o USING (bidragsar, question_id, option_code)
     WHERE a.bidragsar = $bidragsar AND a.question_id = $question
       AND a.value_num = 1 AND NOT o.exclusive
+    GROUP BY ALL
+),
+cols (col_id, aggregation, unit, with_n) AS (
+    VALUES ('antal', 'count', 'kommuner', true), ('andel', 'share', 'procent', true)
 )
-SELECT 0 AS row_order, $question AS row_id, NULL AS row_label, c.col_id,
-    CASE c.col_id WHEN 'antal' THEN did.k ELSE pct(did.k, n.d) END AS value,
-    n.d AS denominator,
-    CASE c.col_id WHEN 'antal' THEN 'kommuner' ELSE 'procent' END AS unit
-FROM n CROSS JOIN did CROSS JOIN (VALUES ('antal'), ('andel')) AS c (col_id)
+SELECT 'figure' AS role, 0 AS row_order, $question AS row_id, c.col_id, c.aggregation, c.unit,
+       c.with_n
+FROM cols AS c
+UNION ALL BY NAME
+-- the respondents that ticked any option but the exclusive one
+SELECT 'numerator' AS role, $question AS row_id, c.col_id, kommunkod, submission_id,
+       source_file, source_sha256, source_row, 1 AS contribution, ticked AS cells
+FROM did CROSS JOIN cols AS c
+UNION ALL BY NAME
+-- the population (the share's n)
+SELECT 'denominator' AS role, $question AS row_id, c.col_id, kommunkod, submission_id,
+       source_file, source_sha256, source_row, 1 AS contribution,
+       population_cells($population) AS cells
+FROM pop CROSS JOIN cols AS c

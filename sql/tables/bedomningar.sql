@@ -128,6 +128,8 @@ judgements (row_order, row_id, row_label, value, denominator, unit, source_figur
            c.value, c.denominator, 'procent', q.source_figure
     FROM quantified AS q JOIN current_cells AS c ON c.figure_id = q.source_figure
 )
-SELECT row_order, row_id, row_label, 'varde' AS col_id, value, denominator, unit,
-       source_figure
+-- A judgement is a figure of its own kind ('judgement'): its value and n are those of the
+-- figure it rests on, and so are its source rows.
+SELECT 'figure' AS role, row_order, row_id, row_label, 'varde' AS col_id,
+       'judgement' AS aggregation, value, denominator, unit, source_figure
 FROM judgements

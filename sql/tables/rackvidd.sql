@@ -4,24 +4,35 @@
 -- key: key = round(n · appropriation / target population of the country), so
 -- n = round(key · target population / appropriation). Rests on SYNTHETIC person counts.
 WITH reached AS (
-    SELECT kommunkod, antal_personer, malgrupp FROM staged.respondents
-    WHERE bidragsar = $bidragsar AND started AND key_row IS NOT NULL
+    SELECT r.*, k.lan_kod
+    FROM staged.respondents AS r
+    JOIN reference.kommuner AS k USING (kommunkod)
+    WHERE r.bidragsar = $bidragsar AND r.started AND r.key_row IS NOT NULL
 ),
-per_region AS (
-    SELECT g.lan_kod, g.region, g.ordning_norr_till_soder AS row_order,
-           sum(antal_personer) AS personer, sum(malgrupp) AS malgrupp, count(*) AS kommuner
-    FROM reached JOIN reference.kommuner USING (kommunkod)
-    JOIN reference.regioner AS g USING (lan_kod)
-    GROUP BY ALL
-    UNION ALL
-    SELECT 'riket', 'Riket', 100, sum(antal_personer), sum(malgrupp), count(*) FROM reached
+-- each municipality in its region and in the country's row
+regions AS (SELECT lan_kod AS row_id, * FROM reached UNION ALL SELECT 'riket', * FROM reached),
+cols (col_id, aggregation, unit, with_n) AS (
+    VALUES ('kommuner', 'count', 'kommuner', false), ('personer', 'sum', 'personer', false),
+           ('malgrupp', 'sum', 'personer', false), ('per_1000', 'per1000', 'per 1 000', true)
 )
-SELECT row_order, lan_kod AS row_id, region AS row_label, c.col_id,
-    CASE c.col_id WHEN 'kommuner' THEN kommuner WHEN 'personer' THEN personer
-                  WHEN 'malgrupp' THEN malgrupp
-                  WHEN 'per_1000' THEN round(1000.0 * personer / malgrupp, 1) END AS value,
-    CASE c.col_id WHEN 'per_1000' THEN malgrupp END AS denominator,
-    CASE c.col_id WHEN 'kommuner' THEN 'kommuner' WHEN 'per_1000' THEN 'per 1 000'
-                  ELSE 'personer' END AS unit
-FROM per_region
-CROSS JOIN (VALUES ('kommuner'), ('personer'), ('malgrupp'), ('per_1000')) AS c (col_id)
+SELECT 'figure' AS role, g.ordning_norr_till_soder AS row_order, g.lan_kod AS row_id,
+       g.region AS row_label, c.col_id, c.aggregation, c.unit, c.with_n
+FROM reference.regioner AS g CROSS JOIN cols AS c
+WHERE g.lan_kod IN (SELECT lan_kod FROM reached)
+UNION ALL BY NAME
+SELECT 'figure' AS role, 100 AS row_order, 'riket' AS row_id, 'Riket' AS row_label,
+       c.col_id, c.aggregation, c.unit, c.with_n
+FROM cols AS c
+UNION ALL BY NAME
+-- the persons each municipality reached (its report)
+SELECT 'numerator' AS role, row_id, c.col_id, kommunkod, submission_id, source_file,
+       source_sha256, source_row,
+       CASE c.col_id WHEN 'kommuner' THEN 1 ELSE antal_personer END AS contribution,
+       CASE c.col_id WHEN 'kommuner' THEN 'genomforande' ELSE 'antal_personer' END AS cells
+FROM regions CROSS JOIN (VALUES ('kommuner'), ('personer'), ('per_1000')) AS c (col_id)
+UNION ALL BY NAME
+-- its target group (its allocation key in the ledger)
+SELECT CASE c.col_id WHEN 'per_1000' THEN 'denominator' ELSE 'numerator' END AS role,
+       row_id, c.col_id, kommunkod, key_file AS source_file, key_sha256 AS source_sha256,
+       key_row AS source_row, malgrupp AS contribution, 'belopp_kr' AS cells
+FROM regions CROSS JOIN (VALUES ('malgrupp'), ('per_1000')) AS c (col_id)

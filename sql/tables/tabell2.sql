@@ -1,26 +1,36 @@
 -- Tabell 2: available, requisitioned, recipients and unused per grant year, this year and
 -- every earlier year with data. Denominator of the unused share: requisitioned kronor.
-WITH years AS (
-    SELECT bidragsar, anslag_kr FROM reference.bidragsar WHERE bidragsar <= $bidragsar
+WITH resp AS (SELECT * FROM staged.respondents WHERE bidragsar <= $bidragsar),
+grant_rows AS (
+    SELECT * FROM reference.bidragsar
+    WHERE bidragsar <= $bidragsar AND bidragsar IN (SELECT bidragsar FROM resp)
 ),
-reports AS (
-    SELECT bidragsar, count(*) AS mottagare, sum(rekvirerat) AS rekvirerat,
-           sum(oanvant) AS oanvant
-    FROM staged.respondents WHERE bidragsar <= $bidragsar GROUP BY bidragsar
+cols (col_id, aggregation, unit, with_n) AS (
+    VALUES ('tillgangligt', 'sum', 'kr', false), ('rekvirerat', 'sum', 'kr', false),
+           ('mottagare', 'count', 'kommuner', false), ('oanvant', 'sum', 'kr', false),
+           ('oanvant_andel', 'share', 'procent', true)
 )
-SELECT y.bidragsar AS row_order, CAST(y.bidragsar AS VARCHAR) AS row_id,
-    CAST(y.bidragsar AS VARCHAR) AS row_label, c.col_id,
-    CASE c.col_id
-        WHEN 'tillgangligt' THEN y.anslag_kr
-        WHEN 'rekvirerat' THEN r.rekvirerat
-        WHEN 'mottagare' THEN r.mottagare
-        WHEN 'oanvant' THEN r.oanvant
-        WHEN 'oanvant_andel' THEN pct(r.oanvant, r.rekvirerat)
-    END AS value,
-    CASE c.col_id WHEN 'oanvant_andel' THEN r.rekvirerat END AS denominator,
-    CASE c.col_id WHEN 'mottagare' THEN 'kommuner' WHEN 'oanvant_andel' THEN 'procent'
-                  ELSE 'kr' END AS unit
-FROM years AS y
-JOIN reports AS r USING (bidragsar)
-CROSS JOIN (VALUES ('tillgangligt'), ('rekvirerat'), ('mottagare'), ('oanvant'),
-                   ('oanvant_andel')) AS c (col_id)
+SELECT 'figure' AS role, g.bidragsar AS row_order, CAST(g.bidragsar AS VARCHAR) AS row_id,
+       CAST(g.bidragsar AS VARCHAR) AS row_label, c.col_id, c.aggregation, c.unit, c.with_n
+FROM grant_rows AS g CROSS JOIN cols AS c
+UNION ALL BY NAME
+-- the appropriation (the grant year's reference row)
+SELECT 'value' AS role, CAST(bidragsar AS VARCHAR) AS row_id, 'tillgangligt' AS col_id,
+       source_file, source_sha256, source_row, anslag_kr AS contribution,
+       'anslag_kr' AS cells
+FROM grant_rows
+UNION ALL BY NAME
+-- every recipient's requisitioned and unused amounts
+SELECT 'numerator' AS role, CAST(r.bidragsar AS VARCHAR) AS row_id, c.col_id, kommunkod,
+       submission_id, source_file, source_sha256, source_row,
+       CASE c.col_id WHEN 'rekvirerat' THEN rekvirerat WHEN 'mottagare' THEN 1
+                     ELSE oanvant END AS contribution,
+       CASE c.col_id WHEN 'oanvant' THEN 'oanvant' WHEN 'oanvant_andel' THEN 'oanvant'
+                     ELSE 'rekvirerat' END AS cells
+FROM resp AS r
+CROSS JOIN (VALUES ('rekvirerat'), ('mottagare'), ('oanvant'), ('oanvant_andel')) AS c (col_id)
+UNION ALL BY NAME
+SELECT 'denominator' AS role, CAST(bidragsar AS VARCHAR) AS row_id, 'oanvant_andel' AS col_id,
+       kommunkod, submission_id, source_file, source_sha256, source_row,
+       rekvirerat AS contribution, 'rekvirerat' AS cells
+FROM resp
