@@ -35,7 +35,7 @@ BENCH_LABELS = {
     "staged/answers": "stage (SQL)",
     "staged/submission_money": "stage (SQL)",
     "validated/submission_checks": "validate reports (Great Expectations)",
-    "staged/respondents": "derive tables and lineage (SQL)",
+    "validated/respondents": "derive tables and lineage (SQL)",
     "tables/cells": "derive tables and lineage (SQL)",
     "validated/table_checks": "validate tables (Great Expectations)",
 }
@@ -215,7 +215,7 @@ def scale(k: int, keep: Path) -> dict:
         validate = time.perf_counter() - t
         peak["validate"] = peak_mb()
         t = time.perf_counter()
-        done = run_year(con, 2024, sources, start="staged/respondents", until="tables/cells")
+        done = run_year(con, 2024, sources, start="validated/respondents", until="tables/cells")
         derived = done["tables/cells"]
         figures = sum(derived["tables"].values())
         derive = time.perf_counter() - t

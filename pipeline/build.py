@@ -37,7 +37,6 @@ def instance_home() -> Path:
 def use_project_instance() -> dg.DagsterInstance:
     """The instance configured by dagster.yaml (see instance_home)."""
     instance_home()
-    os.chdir(ROOT)  # dagster.yaml's storage paths are relative to the repository
     return dg.DagsterInstance.get()
 
 
@@ -95,7 +94,7 @@ class ProgressHandler(logging.Handler):
 def root_cause(error: object) -> str:
     """The user's own exception message, not Dagster's wrapper around it."""
     while error is not None and getattr(error, "cause", None) is not None:
-        if error.cause.cls_name == "_RemoteTraceback":  # raised in the worker process
+        if error.cause.cls_name == "RemoteTraceback":  # raised in the worker process
             break
         error = error.cause
     if error is None:

@@ -52,7 +52,7 @@ def build(
         code = run_build(stale, verbose=verbose, force=force)
     finally:
         worker.stop()
-    worker.exit_now(code)
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -22,9 +22,8 @@ BIN = Path(sys.executable).parent
 
 def instance_yaml(home: Path, profile: str = "dagster.yaml") -> Path:
     """A profile of the project's (dagster.yaml: run queue, retries, …; or
-    dagster.postgres.yaml) as `home`'s dagster.yaml, with its file storage in `home`."""
+    dagster.postgres.yaml) as `home`'s dagster.yaml (its files then stay in `home`)."""
     text = (ROOT / profile).read_text(encoding="utf-8")
-    text = text.replace("base_dir: build/dagster/", f"base_dir: {home}/")
     home.mkdir(parents=True, exist_ok=True)
     path = home / "dagster.yaml"
     path.write_text(text, encoding="utf-8")

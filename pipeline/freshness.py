@@ -193,7 +193,7 @@ SELECT
     (SELECT count(*) || ':' || coalesce(bit_xor(hash(submission_id, kommunkod, rekvirerat,
             anvant, oanvant, lonekostnader, ovriga_kostnader, antal_personer, started,
             usage_class, malgrupp)), 0)
-     FROM staged.respondents WHERE bidragsar = $y)
+     FROM validated.respondents WHERE bidragsar = $y)
     || '/' ||
     (SELECT count(*) || ':' || coalesce(bit_xor(hash(submission_id, question_id, option_code,
             value_num, value_text)), 0)
@@ -218,9 +218,9 @@ def record_published_data(con: duckdb.DuckDBPyConnection, year: int, version: st
 def unpublished_derivation(con: duckdb.DuckDBPyConnection, year: int) -> str | None:
     """Why the warehouse's staged data of a year are not its published data (a run that
     was blocked, or a year never published), or None when they are."""
-    if not table_exists(con, "staged.respondents") or not table_exists(con, "staged.answers"):
+    if not table_exists(con, "validated.respondents") or not table_exists(con, "staged.answers"):
         return None
-    staged = "SELECT count(*) FROM staged.respondents WHERE bidragsar = ?"
+    staged = "SELECT count(*) FROM validated.respondents WHERE bidragsar = ?"
     if fetch_one(con, staged, [year])[0] == 0:
         return None
     row = None

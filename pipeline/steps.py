@@ -102,7 +102,7 @@ YEAR_STEPS: tuple[tuple[str, Callable], ...] = (
     ("staged/answers", staged("staged/answers")),
     ("staged/submission_money", staged("staged/submission_money")),
     ("validated/submission_checks", validate_reports),
-    ("staged/respondents", staged("staged/respondents")),
+    ("validated/respondents", staged("validated/respondents")),
     ("tables/cells", derive_tables),  # and lineage/rows: the figures' source rows
     ("validated/table_checks", validate_derived_tables),
 )

@@ -59,7 +59,7 @@ def derive_everything(con: duckdb.DuckDBPyConnection, year: int, folder: Path) -
     """Stage, validate and derive a year's tables and lineage from a folder of exports
     (the steps the grant-year job runs before publication), without Dagster."""
     stage_and_validate(con, year, folder)
-    run_year(con, year, start="staged/respondents", until="tables/cells")
+    run_year(con, year, start="validated/respondents", until="tables/cells")
 
 
 def published_outputs(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, pl.DataFrame]:

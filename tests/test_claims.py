@@ -312,18 +312,18 @@ def test_the_rendered_text_stays_true_on_perturbed_data(warehouse, tmp_path_fact
     con.execute(f"SELECT setseed({seed})")
     if change["drop_share"]:
         con.execute(
-            "DELETE FROM staged.respondents WHERE bidragsar = ? AND random() < ?",
+            "DELETE FROM validated.respondents WHERE bidragsar = ? AND random() < ?",
             [year, change["drop_share"]],
         )
     if change["nothing_unused"]:
         con.execute(
-            "UPDATE staged.respondents SET anvant = rekvirerat, oanvant = 0, "
+            "UPDATE validated.respondents SET anvant = rekvirerat, oanvant = 0, "
             "used_grant = true, usage_class = 'all' WHERE bidragsar = ?",
             [year],
         )
     if change["all_started"]:
         con.execute(
-            "UPDATE staged.respondents SET started = used_grant WHERE bidragsar = ?", [year]
+            "UPDATE validated.respondents SET started = used_grant WHERE bidragsar = ?", [year]
         )
     if change["tie_target_groups"]:  # 65–79 ticked exactly where 80+ is
         con.execute(

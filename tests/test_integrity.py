@@ -325,8 +325,8 @@ def test_a_blocked_derivation_is_never_taken_for_the_published_year(warehouse, t
     assert "matches the published value" in out.getvalue()
     # A blocked run left 2024 with one report fewer than its published version.
     con.execute(
-        "DELETE FROM staged.respondents WHERE bidragsar = 2024 AND kommunkod = "
-        "(SELECT min(kommunkod) FROM staged.respondents WHERE bidragsar = 2024)"
+        "DELETE FROM validated.respondents WHERE bidragsar = 2024 AND kommunkod = "
+        "(SELECT min(kommunkod) FROM validated.respondents WHERE bidragsar = 2024)"
     )
     reason = unpublished_derivation(con, 2024)
     assert reason is not None and "was not published" in reason

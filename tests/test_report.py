@@ -536,7 +536,7 @@ def test_a_year_that_redistributed_says_why_a_recipient_drew_beyond_its_key(ware
     """2023 redistributed undrawn money: Bilaga 1 tabell 1 says how much went beyond the
     keys (requisitioned less the recipients' keys); 2024 did not, and says nothing."""
     beyond = warehouse.query(
-        "SELECT sum(r.rekvirerat) - sum(f.belopp_kr) AS kr FROM staged.respondents r "
+        "SELECT sum(r.rekvirerat) - sum(f.belopp_kr) AS kr FROM validated.respondents r "
         "JOIN ledger.fordelningsnyckel f USING (bidragsar, kommunkod) WHERE bidragsar = 2023"
     )["kr"][0]
     assert beyond > 0

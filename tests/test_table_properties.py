@@ -96,7 +96,7 @@ def test_choice_tables_on_random_returns(generated):
         write_export(ExportFile(folder / "export.csv", FORM, subs, kind="csv"))
         con = duckdb.connect()
         stage(con, 2024, folder)
-        materialize_partition(con, "staged/respondents", 2024)
+        materialize_partition(con, "validated/respondents", 2024)
         create_macros(con)
         for spec in CHOICE_TABLES:
             cells = derive_table(con, spec, 2024, {2024})

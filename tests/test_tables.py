@@ -106,12 +106,12 @@ def test_percentages_match_their_counts(warehouse):
 
 def test_populations_2024(warehouse):
     df = warehouse.query("""SELECT count(*), count(*) FILTER (WHERE used_grant),
-        count(*) FILTER (WHERE started) FROM staged.respondents WHERE bidragsar = 2024""")
+        count(*) FILTER (WHERE started) FROM validated.respondents WHERE bidragsar = 2024""")
     assert df.row(0) == (247, 235, 222)
 
 
 def test_tabell1_rule_differs_from_raw_amounts_for_three(warehouse):
     # Three municipalities have 500–1 200 kr unused (< 0.5 %) yet count as "all used".
-    df = warehouse.query("""SELECT kommunkod, oanvant FROM staged.respondents
+    df = warehouse.query("""SELECT kommunkod, oanvant FROM validated.respondents
         WHERE bidragsar = 2024 AND usage_class = 'all' AND oanvant > 0 ORDER BY kommunkod""")
     assert df.rows() == [("0120", 1194), ("1230", 777), ("1260", 513)]

@@ -4,6 +4,7 @@ known warnings, quarantine holds a report out until a correction, and an error b
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -124,12 +125,12 @@ def test_quarantine_until_a_correction_arrives(tmp_path):
     shutil.copy(CORPUS / "costs_do_not_add_up.csv", folder)
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)
-    materialize_partition(con, "staged/respondents", 2024)
+    materialize_partition(con, "validated/respondents", 2024)
     reasons = blocking_errors(con, 2024)
     assert len(reasons) == 1
     assert "Lönekostnader och övriga kostnader summerar till använt belopp" in reasons[0]
     assert "costs_do_not_add_up.csv, rad 2, Göteborgs kommun" in reasons[0]
-    in_tables = con.execute("SELECT kommunkod FROM staged.respondents ORDER BY 1").fetchall()
+    in_tables = con.execute("SELECT kommunkod FROM validated.respondents ORDER BY 1").fetchall()
     assert in_tables == [("0180",), ("0980",)]  # Göteborg held out of the tables
 
     correction = Submission(
@@ -137,10 +138,10 @@ def test_quarantine_until_a_correction_arrives(tmp_path):
     )
     write_export(ExportFile(folder / "rattelse.csv", FORM, [correction], kind="csv"))
     stage_and_validate(con, 2024, folder)
-    materialize_partition(con, "staged/respondents", 2024)
+    materialize_partition(con, "validated/respondents", 2024)
     assert blocking_errors(con, 2024) == []
     in_tables = con.execute(
-        "SELECT kommunkod, submission_id FROM staged.respondents ORDER BY 1"
+        "SELECT kommunkod, submission_id FROM validated.respondents ORDER BY 1"
     ).fetchall()
     assert ("1480", "9000010") in in_tables
     # The faulty report stays in the warehouse and in quarantine, marked as superseded.
@@ -179,14 +180,14 @@ def test_the_warm_worker_gives_the_in_process_outcome(warehouse):
         frame = facts(con, "submission_facts", 2024)
     here = run_rules(frame, SUBMISSION_RULES, 2024, "submissions")
     assert here.failures.height > 0  # the known warnings: failing rows are compared too
-    worker.start()
+    assert worker.start()
     try:
-        assert worker._pool is not None
-        pid = next(iter(worker._pool._processes))
+        pid = worker._worker.process.pid
+        assert pid != os.getpid()
         there = worker.call(RUN_RULES, frame, SUBMISSION_RULES, 2024, "submissions")
     finally:
         worker.stop()
-    assert worker._pool is None
+    assert not worker.running()
     assert_frame_equal(here.results, there.results)
     assert_frame_equal(here.failures, there.failures)
     wait_until_gone(pid)  # stopped without waiting, but stopped
@@ -222,15 +223,15 @@ def test_a_dead_worker_leaves_the_work_to_this_process(warehouse):
 
     with warehouse.connect() as con:
         frame = facts(con, "submission_facts", 2024)
-    worker.start()
+    assert worker.start()
     try:
-        pid = next(iter(worker._pool._processes))
+        pid = worker._worker.process.pid
         os.kill(pid, signal.SIGKILL)
         wait_until_gone(pid)
         outcome = worker.call(RUN_RULES, frame, SUBMISSION_RULES, 2024, "submissions")
     finally:
         worker.stop()
-    assert worker._pool is None
+    assert not worker.running()
     assert outcome.results.height == len(SUBMISSION_RULES)
 
 
@@ -246,3 +247,22 @@ def test_only_the_latest_runs_validation_reports_are_kept(tmp_path):
         os.utime(folder, (1_700_000_000 + i, 1_700_000_000 + i))
     prune_runs(tmp_path, keep=30)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"run-{i:02d}" for i in range(5, 35)]
+
+
+def test_an_error_in_the_worker_is_raised_here_with_its_traceback():
+    """A task that fails in the worker raises its own error in the caller, with the
+    worker's traceback as its cause (what the build prints as the failure's reason), and
+    the worker goes on serving."""
+    from pipeline import worker
+
+    assert worker.start(then_import=())
+    try:
+        with pytest.raises(ValueError, match="invalid literal") as raised:
+            worker.call("builtins:int", "not a number")
+        assert isinstance(raised.value.__cause__, worker.RemoteTraceback)
+        assert "ValueError" in str(raised.value.__cause__)
+        assert worker.call("builtins:int", "42") == 42
+        process = worker._worker.process
+    finally:
+        worker.stop()
+    assert not process.is_alive()

@@ -66,14 +66,16 @@ def return_exports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     )
 
 
-def staged_asset(model: str, deps: list, description: str) -> dg.AssetsDefinition:
-    """A staged table defined by one SQL file, rebuilt per grant year."""
+def sql_model_asset(
+    model: str, deps: list, description: str, group: str = GROUP
+) -> dg.AssetsDefinition:
+    """A table defined by one SQL file (sql/<schema>/<table>.sql), rebuilt per grant year."""
     schema, table = model.split("/")
 
     @dg.asset(
         name=table,
         key_prefix=schema,
-        group_name=GROUP,
+        group_name=group,
         partitions_def=grant_year_partitions,
         deps=deps,
         description=description,
@@ -88,14 +90,14 @@ def staged_asset(model: str, deps: list, description: str) -> dg.AssetsDefinitio
     return _asset
 
 
-submissions = staged_asset(
+submissions = sql_model_asset(
     "staged/submissions",
     [return_exports, KOMMUNER],
     "One row per submitted return report, every version kept, with the municipality "
     "resolved from its name and the current submission of each municipality marked.",
 )
 
-answers = staged_asset(
+answers = sql_model_asset(
     "staged/answers",
     [submissions],
     "The tidy form every table reads: one row per submission, question and option, typed "
@@ -103,7 +105,7 @@ answers = staged_asset(
     "with the source file, row and column of every value.",
 )
 
-submission_money = staged_asset(
+submission_money = sql_model_asset(
     "staged/submission_money",
     [answers],
     "Each submission's amounts and counts and whether it has started holding hälsosamtal: "

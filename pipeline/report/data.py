@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from pipeline.config import ASSETS_DIR, CONTACT, PUBLISHER, REPORT_DIR
+from pipeline.sqlfiles import sql_text
 from pipeline.swedish import NBSP, counted, day_of, in_table, in_text, number
 from pipeline.tables.basis import is_synthetic, money_is_real
 from pipeline.tables.spec import TableSpec, table_spec, table_specs
@@ -213,22 +214,12 @@ def filed_values_note(year: int, what: str, listed: list) -> list[str]:
 
 
 def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str, Any]]:
-    def rows(sql: str) -> list[tuple]:
-        return con.execute(sql, [year]).fetchall()
+    def rows(name: str) -> list[tuple]:  # one of the report's lists, sql/report/<name>.sql
+        return con.execute(sql_text(f"report/{name}"), {"bidragsar": year}).fetchall()
 
-    late = rows("""SELECT k.kommun_namn, strftime(s.submitted_at, '%Y-%m-%d %H:%M')
-                   FROM staged.submissions s JOIN reference.form_window w USING (bidragsar)
-                   LEFT JOIN reference.kommuner k USING (kommunkod)
-                   WHERE s.bidragsar = ? AND CAST(s.submitted_at AS DATE) > w.deadline
-                   ORDER BY s.submitted_at, k.kommun_namn""")
+    late = rows("late_reports")
     warnings = [
-        (RULES_SV[r[0]], r[1], plain_values(r[2] or ""))
-        for r in rows(
-            """SELECT f.rule_id, coalesce(k.kommun_namn, f.kommunkod), f.value
-           FROM validated.failures f LEFT JOIN reference.kommuner k USING (kommunkod)
-           WHERE f.bidragsar = ? AND f.severity = 'warning' AND f.rule_id <> 'inskickad_i_tid'
-           ORDER BY f.rule_id, f.source_file, f.source_row"""
-        )
+        (RULES_SV[r[0]], r[1], plain_values(r[2] or "")) for r in rows("validation_warnings")
     ]
     quarantine = [
         (
@@ -238,24 +229,9 @@ def quality_tables(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[
                 for rule, value in zip(r[3], r[4], strict=True)
             ),
         )
-        for r in rows("""
-        SELECT coalesce(k.kommun_namn, q.kommunkod),
-               strftime(s.submitted_at, '%Y-%m-%d %H:%M'),
-               CASE s.status WHEN 'aktuell' THEN 'ja' WHEN 'kopia' THEN 'nej, kopia'
-                             ELSE 'nej, ersatt' END,
-               list(f.rule_id ORDER BY f.rule_id), list(f.value ORDER BY f.rule_id)
-        FROM validated.quarantine q JOIN validated.failures f
-          ON f.bidragsar = q.bidragsar AND f.submission_id = q.submission_id
-         AND f.severity = 'error'
-        LEFT JOIN staged.submissions s
-          ON s.bidragsar = q.bidragsar AND s.submission_id = q.submission_id
-        LEFT JOIN reference.kommuner k ON k.kommunkod = q.kommunkod
-        WHERE q.bidragsar = ? AND q.is_current  -- a superseded report no longer counts
-        GROUP BY 1, 2, 3, q.source_file, q.source_row ORDER BY q.source_file, q.source_row""")
+        for r in rows("quarantine")
     ]
-    rejected = rows("""SELECT regexp_extract(source_file, '[^/]+$'), coalesce(reason_sv, reason)
-                       FROM raw.export_folder_state
-                       WHERE bidragsar = ? AND status = 'rejected' ORDER BY source_file""")
+    rejected = rows("rejected_files")
     return {
         "kvalitet_sena": listing(
             "Återrapporter som kom in efter sista dag",

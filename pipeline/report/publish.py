@@ -101,7 +101,7 @@ def current_state(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, Any]:
     subs = con.execute(
         """SELECT s.kommunkod, k.kommun_namn, s.submission_id,
                   strftime(s.submitted_at, '%Y-%m-%d %H:%M:%S'), s.source_file
-           FROM staged.respondents s JOIN reference.kommuner k USING (kommunkod)
+           FROM validated.respondents s JOIN reference.kommuner k USING (kommunkod)
            WHERE s.bidragsar = ? ORDER BY s.kommunkod""",
         [year],
     ).fetchall()

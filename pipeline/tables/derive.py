@@ -15,7 +15,7 @@ import polars as pl
 from pipeline.db import execute, fetch_one, replace_partitions_from, table_exists
 from pipeline.sqlfiles import create_macros, sql_text
 from pipeline.tables.basis import is_synthetic
-from pipeline.tables.spec import Part, TableSpec, table_specs
+from pipeline.tables.spec import Part, TableSpec, derivation_order, table_specs
 
 CELL_SCHEMA = {
     "bidragsar": pl.Int32,
@@ -36,7 +36,7 @@ DUCKDB_TYPES = {pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", p
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection) -> set[int]:
-    rows = con.execute("SELECT DISTINCT bidragsar FROM staged.respondents").fetchall()
+    rows = con.execute("SELECT DISTINCT bidragsar FROM validated.respondents").fetchall()
     return {r[0] for r in rows}
 
 
@@ -326,14 +326,14 @@ def derive_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict[str
     source rows, one generic step makes the figures from them (tables.cells), and those
     rows are the lineage (lineage.rows); both partitions replaced in one transaction.
     Nothing of the rows passes through Python, so memory stays within DuckDB's limit at
-    any scale. Tables marked derive_last read the others from `current_cells`. Returns
+    any scale. A table that reads others (`reads`) finds them in `current_cells`. Returns
     the number of figures per table and the lineage's counts."""
     create_macros(con)
     available = years_with_data(con)
     check_year_has_data(con, year, available)
     create_current_tables(con)
     try:
-        specs = sorted(table_specs(), key=lambda s: s.derive_last)
+        specs = derivation_order()
         for spec in specs:
             insert_table_cells(con, spec, year, available)
         check_unique_figures(con)

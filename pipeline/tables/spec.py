@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import graphlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -40,7 +41,8 @@ class TableSpec:
     years: tuple[int, ...] = (0,)
     note: str = ""
     beyond_published: bool = False
-    derive_last: bool = False
+    # the tables whose figures its SQL reads (from current_cells): it is derived after them
+    reads: tuple[str, ...] = ()
     printed: bool = True  # False: only quoted in the running text, not printed as a table
     row_header: str = ""  # the header of the label column ("Svarsalternativ", "Region")
     real_with_money: tuple[str, ...] = ()  # rows real when the year's money is (basis mixed)
@@ -81,7 +83,7 @@ def load_spec(path: Path) -> TableSpec:
     else:
         parsed = (Part(params or {}),)
     raw["years"] = tuple(raw.get("years", (0,)))
-    for key in ("real_with_money", "real_rows", "kronor_shares"):
+    for key in ("real_with_money", "real_rows", "kronor_shares", "reads"):
         raw[key] = tuple(raw.get(key, ()))
     spec = TableSpec(**raw, parts=parsed)
     if spec.id != path.stem:
@@ -97,6 +99,22 @@ def table_specs() -> tuple[TableSpec, ...]:
     if len(set(positions)) != len(positions):
         raise ValueError(f"two tables share a position in {TABLES_DIR}: {positions}")
     return tuple(specs)
+
+
+def derivation_order() -> list[TableSpec]:
+    """Every table after the tables it reads, otherwise in the follow-up's order."""
+    specs = {spec.id: spec for spec in table_specs()}
+    unknown = {r for spec in specs.values() for r in spec.reads} - set(specs)
+    if unknown:
+        raise ValueError(f"tables read but not defined in {TABLES_DIR}: {sorted(unknown)}")
+    graph = graphlib.TopologicalSorter({spec.id: spec.reads for spec in specs.values()})
+    graph.prepare()  # raises CycleError when two tables read each other
+    order: list[TableSpec] = []
+    while graph.is_active():
+        for table_id in sorted(graph.get_ready(), key=lambda t: specs[t].position):
+            order.append(specs[table_id])
+            graph.done(table_id)
+    return order
 
 
 def table_spec(table_id: str) -> TableSpec:

@@ -95,9 +95,7 @@ def trace(
         + (f"; denominator: {cell['denominator']}" if cell["denominator"] is not None else ""),
         file=out,
     )
-    print(
-        f"  definition: sql/tables/{spec.sql}.sql (the figures and their source rows)", file=out
-    )
+    print(f"  definition: sql/tables/{spec.sql}.sql (the figures and their source rows)", file=out)
     print(
         "  data: "
         + (

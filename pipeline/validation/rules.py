@@ -19,6 +19,7 @@ class Rule:
     kwargs: dict[str, Any] = field(hash=False)
     columns: tuple[str, ...] = ()  # the frame columns a failing row is reported with
     labels: dict[str, str] = field(default_factory=dict, hash=False)  # column → export column
+    sv: str = ""  # the rule as the published report and the validation report name it
 
 
 MONEY = {
@@ -72,7 +73,7 @@ def _pair_eq(a: str, b: str) -> dict[str, Any]:
     return {"column_A": a, "column_B": b, "ignore_row_if": "either_value_is_missing"}
 
 
-# Rules on every submission of the year (validation.submission_facts).
+# Rules on every submission of the year (validated.submission_facts).
 SUBMISSION_RULES: tuple[Rule, ...] = (
     Rule(
         "identifierad",
@@ -82,6 +83,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "id_problem"},
         ("id_problem",),
+        sv="Rapporten har svars-ID, läsbar tidpunkt och en kommun i kommunregistret",
     ),
     Rule(
         "varden_lasbara",
@@ -91,6 +93,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "value_problems"},
         ("value_problems",),
+        sv="Belopp och antal är heltal, kryss 1 eller 0, val ett av alternativen",
     ),
     Rule(
         "belopp_ej_negativa",
@@ -99,6 +102,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "negative_columns"},
         ("negative_columns",),
+        sv="Belopp och antal är inte negativa",
     ),
     Rule(
         "oanvant_hogst_rekvirerat",
@@ -108,6 +112,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_ge("rekvirerat", "oanvant"),
         ("rekvirerat", "oanvant"),
         MONEY,
+        sv="Oanvänt belopp är högst det rekvirerade",
     ),
     Rule(
         "rekvirerat_hogst_nyckel",
@@ -117,6 +122,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_ge("tak_utan_omfordelning", "rekvirerat"),
         ("rekvirerat", "tak_utan_omfordelning"),
         {**MONEY, "tak_utan_omfordelning": "fördelningsnyckel"},
+        sv="Rekvirerat belopp är högst fördelningsnyckeln",
     ),
     Rule(
         "anvant_ar_rekvirerat_minus_oanvant",
@@ -126,6 +132,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_eq("anvant", "rekvirerat_minus_oanvant"),
         ("anvant", "rekvirerat_minus_oanvant"),
         MONEY,
+        sv="Använt belopp är rekvirerat minus oanvänt",
     ),
     Rule(
         "kostnader_summerar",
@@ -135,6 +142,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_eq("kostnader_summa", "anvant"),
         ("lonekostnader", "ovriga_kostnader", "anvant"),
         MONEY,
+        sv="Lönekostnader och övriga kostnader summerar till använt belopp",
     ),
     Rule(
         "hoppregler",
@@ -144,6 +152,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "not_asked_but_answered"},
         ("not_asked_but_answered",),
+        sv="Rapporten besvarar bara frågor som ställs till den",
     ),
     Rule(
         "uteslutande_alternativ",
@@ -153,6 +162,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "exclusive_broken"},
         ("exclusive_broken",),
+        sv="Ett nej-alternativ kombineras inte med andra svar",
     ),
     Rule(
         "svars_id_unikt",
@@ -161,6 +171,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "id_conflict"},
         ("id_conflict",),
+        sv="Ett svars-ID hör till en kommuns rapporter",
     ),
     Rule(
         "entydig_senaste",
@@ -169,6 +180,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "tie_problem"},
         ("tie_problem",),
+        sv="En kommun har inte två rapporter inskickade vid samma tidpunkt",
     ),
     Rule(
         "i_reskontran",
@@ -177,6 +189,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "utan_rekvisition"},
         ("utan_rekvisition",),
+        sv="Kommunen rekvirerade bidraget det året",
     ),
     Rule(
         "fristaende_hogst_anvant",
@@ -186,6 +199,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_ge("anvant", "belopp_fristaende"),
         ("belopp_fristaende", "anvant"),
         MONEY,
+        sv="Belopp till fristående aktör är högst använt belopp",
     ),
     Rule(
         "rekvirerat_som_i_reskontran",
@@ -195,6 +209,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_eq("rekvirerat", "rekvirerat_enligt_reskontra"),
         ("rekvirerat", "rekvirerat_enligt_reskontra"),
         {**MONEY, "rekvirerat_enligt_reskontra": "reskontran (raw/ledger)"},
+        sv="Rekvirerat belopp stämmer med reskontran",
     ),
     Rule(
         "en_aktuell_per_kommun",
@@ -203,6 +218,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeUnique",
         {"column": "current_kommunkod"},
         ("kommunkod",),
+        sv="En aktuell rapport per kommun och år",
     ),
     Rule(
         "inskickad_efter_oppning",
@@ -211,6 +227,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "time_problem"},
         ("time_problem",),
+        sv="Rapporten skickades in efter att formuläret öppnat och inte senare än byggets tidpunkt",
     ),
     Rule(
         "inskickad_i_tid",
@@ -220,6 +237,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_ge("sista_dag", "inskickad_dag"),
         ("submitted_at",),
         MONEY,
+        sv="Rapporten kom in senast sista dag",
     ),
     Rule(
         "personer_rimligt",
@@ -229,6 +247,7 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         _pair_ge("personer_tak", "antal_personer"),
         ("antal_personer", "personer_tak"),
         {**MONEY, "personer_tak": "2 × målgruppen"},
+        sv="Antalet personer är högst dubbla målgruppen i kommunen",
     ),
     Rule(
         "fritext_utan_kod",
@@ -238,10 +257,11 @@ SUBMISSION_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeNull",
         {"column": "suspicious_text_columns"},
         ("suspicious_text_columns",),
+        sv="Fritext innehåller ingen kod, länk till skript eller formel",
     ),
 )
 
-# Rules on the derived tables and across years (validation.reconciliation_facts etc.).
+# Rules on the derived tables and across years (validated.reconciliation_facts etc.).
 TABLE_RULES: tuple[Rule, ...] = (
     Rule(
         "andelar_mellan_0_och_100",
@@ -250,6 +270,7 @@ TABLE_RULES: tuple[Rule, ...] = (
         "ExpectColumnValuesToBeBetween",
         {"column": "procent", "min_value": 0, "max_value": 100},
         ("figure_id", "procent"),
+        sv="Andelar ligger mellan 0 och 100",
     ),
     Rule(
         "antal_hogst_namnaren",
@@ -258,6 +279,7 @@ TABLE_RULES: tuple[Rule, ...] = (
         "ExpectColumnPairValuesAToBeGreaterThanB",
         _pair_ge("denominator", "antal"),
         ("figure_id", "antal", "denominator"),
+        sv="Inget antal överstiger sin nämnare",
     ),
 )
 RECONCILIATION_RULES: tuple[Rule, ...] = (
@@ -268,6 +290,7 @@ RECONCILIATION_RULES: tuple[Rule, ...] = (
         "ExpectColumnPairValuesToBeEqual",
         _pair_eq("expected", "actual"),
         ("check_name", "expected", "actual"),
+        sv="Tabellerna summerar till sina nämnare och till reskontran",
     ),
 )
 RESPONDENT_RULES: tuple[Rule, ...] = (
@@ -280,6 +303,7 @@ RESPONDENT_RULES: tuple[Rule, ...] = (
         {"column": "tabell1_avvikelse"},
         ("oanvant", "rekvirerat"),
         MONEY,
+        sv="Tabell 1 räknar under 0,5 procent oanvänt som hela bidraget använt",
     ),
 )
 YEAR_OVER_YEAR_RULES: tuple[Rule, ...] = (
@@ -291,37 +315,21 @@ YEAR_OVER_YEAR_RULES: tuple[Rule, ...] = (
         {"column": "kvot", "min_value": 0.25, "max_value": 4.0},
         ("antal_personer", "antal_personer_fjol"),
         {"antal_personer": "5. Antal personer", "antal_personer_fjol": "föregående år"},
+        sv="Antalet personer ändras högst fyrfaldigt från föregående år",
     ),
 )
 
 
-# How the published report names each rule (Swedish).
+# How the published report names each rule (Swedish), by id.
 RULES_SV: dict[str, str] = {
-    "identifierad": "Rapporten har svars-ID, läsbar tidpunkt och en kommun i kommunregistret",
-    "varden_lasbara": "Belopp och antal är heltal, kryss 1 eller 0, val ett av alternativen",
-    "belopp_ej_negativa": "Belopp och antal är inte negativa",
-    "oanvant_hogst_rekvirerat": "Oanvänt belopp är högst det rekvirerade",
-    "rekvirerat_hogst_nyckel": "Rekvirerat belopp är högst fördelningsnyckeln",
-    "anvant_ar_rekvirerat_minus_oanvant": "Använt belopp är rekvirerat minus oanvänt",
-    "kostnader_summerar": "Lönekostnader och övriga kostnader summerar till använt belopp",
-    "hoppregler": "Rapporten besvarar bara frågor som ställs till den",
-    "uteslutande_alternativ": "Ett nej-alternativ kombineras inte med andra svar",
-    "svars_id_unikt": "Ett svars-ID hör till en kommuns rapporter",
-    "entydig_senaste": "En kommun har inte två rapporter inskickade vid samma tidpunkt",
-    "i_reskontran": "Kommunen rekvirerade bidraget det året",
-    "fristaende_hogst_anvant": "Belopp till fristående aktör är högst använt belopp",
-    "rekvirerat_som_i_reskontran": "Rekvirerat belopp stämmer med reskontran",
-    "en_aktuell_per_kommun": "En aktuell rapport per kommun och år",
-    "inskickad_efter_oppning": "Rapporten skickades in efter att formuläret öppnat och "
-    "inte senare än byggets tidpunkt",
-    "inskickad_i_tid": "Rapporten kom in senast sista dag",
-    "personer_rimligt": "Antalet personer är högst dubbla målgruppen i kommunen",
-    "fritext_utan_kod": "Fritext innehåller ingen kod, länk till skript eller formel",
-    "andelar_mellan_0_och_100": "Andelar ligger mellan 0 och 100",
-    "antal_hogst_namnaren": "Inget antal överstiger sin nämnare",
-    "summor_stammer": "Tabellerna summerar till sina nämnare och till reskontran",
-    "tabell1_regel": "Tabell 1 räknar under 0,5 procent oanvänt som hela bidraget använt",
-    "rimlig_forandring": "Antalet personer ändras högst fyrfaldigt från föregående år",
+    rule.id: rule.sv
+    for rule in (
+        *SUBMISSION_RULES,
+        *TABLE_RULES,
+        *RECONCILIATION_RULES,
+        *RESPONDENT_RULES,
+        *YEAR_OVER_YEAR_RULES,
+    )
 }
 
 

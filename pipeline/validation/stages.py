@@ -41,10 +41,8 @@ def ensure_quarantine(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def facts(con: duckdb.DuckDBPyConnection, model: str, year: int) -> pl.DataFrame:
-    materialize_partition(con, f"validation/{model}", year)
-    return con.sql(
-        f"SELECT * FROM validation.{model} WHERE bidragsar = $y", params={"y": year}
-    ).pl()
+    materialize_partition(con, f"validated/{model}", year)
+    return con.sql(f"SELECT * FROM validated.{model} WHERE bidragsar = $y", params={"y": year}).pl()
 
 
 def store(con: duckdb.DuckDBPyConnection, outcome: Outcome, year: int, stage: str) -> None:

@@ -1,6 +1,6 @@
 -- staged.submission_money: each submission's amounts and counts and whether it has started
 -- holding hälsosamtal or only prepared: staged.answers pivoted, once, for the submission
--- rules (validation.submission_facts) and the populations (staged.respondents).
+-- rules (validated.submission_facts) and the populations (validated.respondents).
 -- Grain: bidragsar × submission_id (every version of every report).
 SELECT
     bidragsar,

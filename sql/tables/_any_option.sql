@@ -3,7 +3,7 @@
 -- reports one yes-share per question (Tabell 8). Parameters: $bidragsar, $question,
 -- $population. Grain: one row (antal, andel).
 WITH pop AS (
-    SELECT * FROM staged.respondents
+    SELECT * FROM validated.respondents
     WHERE bidragsar = $bidragsar AND in_population($population, used_grant, started)
 ),
 did AS (

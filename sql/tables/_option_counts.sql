@@ -2,7 +2,7 @@
 -- ticked (or chose) each option of one question, and their share, rounded half up.
 -- Parameters: $bidragsar, $question, $population. Grain: option × (antal, andel).
 WITH pop AS (
-    SELECT * FROM staged.respondents
+    SELECT * FROM validated.respondents
     WHERE bidragsar = $bidragsar AND in_population($population, used_grant, started)
 ),
 options AS (

@@ -5,7 +5,7 @@ WITH resp AS (
     SELECT r.*, k.kommun_namn,
            -- Swedish alphabetical order (å, ä, ö after z): DuckDB's ICU collation
            row_number() OVER (ORDER BY k.kommun_namn COLLATE sv) AS row_order
-    FROM staged.respondents AS r JOIN reference.kommuner AS k USING (kommunkod)
+    FROM validated.respondents AS r JOIN reference.kommuner AS k USING (kommunkod)
     WHERE r.bidragsar = $bidragsar
 ),
 keys AS (SELECT * FROM ledger.fordelningsnyckel WHERE bidragsar = $bidragsar),

@@ -2,7 +2,7 @@
 -- the grant, and their share of ALL municipalities in the region (the definition that
 -- reproduces the published extremes: Region Skåne 100 %, Region Östergötland 54 %).
 WITH munis AS (SELECT * FROM reference.kommuner),
-resp AS (SELECT * FROM staged.respondents WHERE bidragsar = $bidragsar),
+resp AS (SELECT * FROM validated.respondents WHERE bidragsar = $bidragsar),
 cols (col_id, aggregation, unit, with_n) AS (
     VALUES ('kommuner', 'count', 'kommuner', false), ('mottagare', 'count', 'kommuner', false),
            ('anvant', 'count', 'kommuner', false), ('andel', 'share', 'procent', true)

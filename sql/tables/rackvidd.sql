@@ -5,7 +5,7 @@
 -- n = round(key · target population / appropriation). Rests on SYNTHETIC person counts.
 WITH reached AS (
     SELECT r.*, k.lan_kod
-    FROM staged.respondents AS r
+    FROM validated.respondents AS r
     JOIN reference.kommuner AS k USING (kommunkod)
     WHERE r.bidragsar = $bidragsar AND r.started AND r.key_row IS NOT NULL
 ),

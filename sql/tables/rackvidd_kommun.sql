@@ -1,10 +1,10 @@
 -- Beyond the published report: persons reached per 1 000 residents of the target group, per
--- municipality that started hälsosamtal (the target group: staged.respondents.malgrupp).
+-- municipality that started hälsosamtal (the target group: validated.respondents.malgrupp).
 -- Rests on SYNTHETIC person counts.
 WITH reached AS (
     SELECT r.*, k.kommun_namn,
            row_number() OVER (ORDER BY k.kommun_namn COLLATE sv) AS row_order
-    FROM staged.respondents AS r
+    FROM validated.respondents AS r
     JOIN reference.kommuner AS k USING (kommunkod)
     WHERE r.bidragsar = $bidragsar AND r.started AND r.key_row IS NOT NULL
 ),

@@ -80,13 +80,13 @@ UNION ALL BY NAME
 SELECT 'numerator' AS role, 'omfordelat' AS row_id, r.kommunkod, r.submission_id,
        r.source_file, r.source_sha256, r.source_row, r.rekvirerat AS contribution,
        'rekvirerat' AS cells
-FROM staged.respondents AS r
+FROM validated.respondents AS r
 WHERE r.bidragsar = $bidragsar AND (SELECT omfordelning FROM g)
 UNION ALL BY NAME
 SELECT 'numerator' AS role, 'omfordelat' AS row_id, f.kommunkod, f.source_file,
        f.source_sha256, f.source_row, -f.belopp_kr AS contribution, 'belopp_kr' AS cells
 FROM ledger.fordelningsnyckel AS f
-JOIN staged.respondents AS r USING (bidragsar, kommunkod)
+JOIN validated.respondents AS r USING (bidragsar, kommunkod)
 WHERE f.bidragsar = $bidragsar AND (SELECT omfordelning FROM g)
 UNION ALL BY NAME
 SELECT 'value' AS role, 'data_per' AS row_id, kommunkod, submission_id, source_file,

@@ -1,8 +1,8 @@
 -- Tabell 1: how many recipients used all, part or none of the grant.
--- Population: recipients (N = 247 in 2024). Classification: staged.respondents.usage_class.
+-- Population: recipients (N = 247 in 2024). Classification: validated.respondents.usage_class.
 -- Like every table: one row per figure (role 'figure': its place, unit and aggregation)
 -- and one per source row that contributes to it (see README, "Tables").
-WITH pop AS (SELECT * FROM staged.respondents WHERE bidragsar = $bidragsar),
+WITH pop AS (SELECT * FROM validated.respondents WHERE bidragsar = $bidragsar),
 classes (row_order, row_id) AS (VALUES (1, 'all'), (2, 'part'), (3, 'none')),
 cols (col_id, aggregation, unit, with_n) AS (
     VALUES ('antal', 'count', 'kommuner', true), ('andel', 'share', 'procent', true)

@@ -1,6 +1,6 @@
 -- Tabell 2: available, requisitioned, recipients and unused per grant year, this year and
 -- every earlier year with data. Denominator of the unused share: requisitioned kronor.
-WITH resp AS (SELECT * FROM staged.respondents WHERE bidragsar <= $bidragsar),
+WITH resp AS (SELECT * FROM validated.respondents WHERE bidragsar <= $bidragsar),
 grant_rows AS (
     SELECT * FROM reference.bidragsar
     WHERE bidragsar <= $bidragsar AND bidragsar IN (SELECT bidragsar FROM resp)

@@ -6,8 +6,8 @@
 -- `current_cells` (the tables already derived for this year).
 WITH
 g AS (SELECT * FROM reference.bidragsar WHERE bidragsar = $bidragsar),
-resp AS (SELECT * FROM staged.respondents WHERE bidragsar = $bidragsar),
-prev AS (SELECT * FROM staged.respondents WHERE bidragsar = $bidragsar - 1),
+resp AS (SELECT * FROM validated.respondents WHERE bidragsar = $bidragsar),
+prev AS (SELECT * FROM validated.respondents WHERE bidragsar = $bidragsar - 1),
 ticks AS (
     SELECT a.question_id, a.option_code, r.*
     FROM staged.answers AS a JOIN resp AS r USING (bidragsar, submission_id)

@@ -1,4 +1,4 @@
--- staged.respondents: the current return report of each recipient and the populations
+-- validated.respondents: the current return report of each recipient and the populations
 -- every table is defined on. Grain: bidragsar × kommunkod.
 --   recipients  every current report (2024: 247)
 --   used        used any of the grant, använt > 0 (2024: 235)

@@ -1,7 +1,7 @@
--- validation.reconciliation_facts: the sums each derived table must reconcile with.
+-- validated.reconciliation_facts: the sums each derived table must reconcile with.
 -- Grain: one row per check (expected vs actual).
 WITH cells AS (SELECT * FROM tables.cells WHERE bidragsar = $bidragsar),
-resp AS (SELECT * FROM staged.respondents WHERE bidragsar = $bidragsar),
+resp AS (SELECT * FROM validated.respondents WHERE bidragsar = $bidragsar),
 ledger AS (
     SELECT count(*) AS n, sum(belopp_kr) AS kr FROM ledger.rekvisitioner
     WHERE bidragsar = $bidragsar

@@ -1,4 +1,4 @@
--- validation.respondent_facts: the current reports behind the tables, with what the
+-- validated.respondent_facts: the current reports behind the tables, with what the
 -- quality warnings look at. Grain: bidragsar × kommunkod.
 SELECT r.bidragsar, r.submission_id, r.kommunkod, r.source_file, r.source_row,
        true AS is_current, r.rekvirerat, r.oanvant, r.antal_personer,
@@ -8,7 +8,7 @@ SELECT r.bidragsar, r.submission_id, r.kommunkod, r.source_file, r.source_row,
        p.antal_personer AS antal_personer_fjol,
        CASE WHEN r.antal_personer >= 20 AND p.antal_personer >= 20
             THEN r.antal_personer / p.antal_personer END AS kvot
-FROM staged.respondents AS r
-LEFT JOIN staged.respondents AS p
+FROM validated.respondents AS r
+LEFT JOIN validated.respondents AS p
     ON p.bidragsar = r.bidragsar - 1 AND p.kommunkod = r.kommunkod
 WHERE r.bidragsar = $bidragsar

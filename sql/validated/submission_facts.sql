@@ -1,4 +1,4 @@
--- validation.submission_facts: one row per submission of the year (every version), with
+-- validated.submission_facts: one row per submission of the year (every version), with
 -- the facts the grant's rules are checked on. Grain: bidragsar × submission_id.
 WITH subs AS (
     SELECT

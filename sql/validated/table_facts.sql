@@ -1,4 +1,4 @@
--- validation.table_facts: every derived number with what the table rules check.
+-- validated.table_facts: every derived number with what the table rules check.
 SELECT bidragsar, figure_id, table_id,
        CASE WHEN unit = 'procent' THEN value END AS procent,
        CASE WHEN col_id LIKE 'antal%' THEN value END AS antal,
