@@ -122,7 +122,7 @@ def run_build(
     from pipeline.definitions import build_definitions
     from pipeline.freshness import REFERENCE, fingerprint, record_build, reference_is_current
     from pipeline.freshness import source_state as state_now
-    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse import warehouse
 
     instance = use_project_instance()
     handler = ProgressHandler()
@@ -145,7 +145,7 @@ def run_build(
             .success
         )
         if ok:
-            with Warehouse().connect() as con:
+            with warehouse().connect() as con:
                 record_build(con, REFERENCE, fingerprint(reference))
     for year in years:
         if not ok:

@@ -65,9 +65,9 @@ def trace(
     """Trace a published figure back to the source rows that made it (run `build` first)."""
     from pipeline.trace.cli import UnknownFigure, list_figures
     from pipeline.trace.cli import trace as run_trace
-    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse import warehouse
 
-    with Warehouse().connect(read_only=True) as con:
+    with warehouse().connect(read_only=True) as con:
         if list_ids:
             list_figures(con, year)
             return

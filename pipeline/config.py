@@ -58,7 +58,12 @@ def warehouse_wait_seconds() -> float:
 
 
 def duckdb_config() -> dict[str, str]:
-    return {"memory_limit": os.environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB")}
+    """Every connection's settings: DuckDB refuses a second connection to a file open in
+    the same process with other settings (dagster-duckdb adds its user agent otherwise)."""
+    return {
+        "memory_limit": os.environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB"),
+        "custom_user_agent": "halsosamtal",
+    }
 
 
 def year_dir(year: int | str) -> Path:

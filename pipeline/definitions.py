@@ -7,6 +7,7 @@ import dagster as dg
 from pipeline.assets import inputs, ledger, reference, report, returns, tables, validation
 from pipeline.refresh import daily_refresh, returns_sensor
 from pipeline.warehouse import Warehouse
+from pipeline.warehouse import warehouse as default_warehouse
 
 ALL_ASSETS = [
     *dg.load_assets_from_modules([reference, inputs, ledger, returns, tables, validation, report])
@@ -32,7 +33,7 @@ def build_definitions(
         jobs=[reference_job, grant_year_job],
         sensors=[returns_sensor],
         schedules=[daily_refresh],
-        resources={"warehouse": warehouse or Warehouse()},
+        resources={"warehouse": warehouse or default_warehouse()},
         executor=dg.in_process_executor,
         loggers=loggers,
     )

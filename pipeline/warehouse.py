@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,26 +11,28 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from pipeline import worker
-from pipeline.config import warehouse_path, warehouse_wait_seconds
+from pipeline.config import duckdb_config, warehouse_path, warehouse_wait_seconds
 from pipeline.db import connect
 from pipeline.lock import WriterLock
 
 
-class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file (``HALSOSAMTAL_WAREHOUSE`` moves it). A run holds the
-    warehouse's writer lock from start to end (pipeline/lock.py): a second writer, a CLI
-    build during a daemon run say, waits for it with a message naming the run."""
+class Warehouse(DuckDBResource):
+    """The DuckDB warehouse file: dagster-duckdb's resource (its connection, retried while
+    another process opens the file) with the pipeline's settings (`warehouse()` makes it
+    from pipeline/config.py). A run holds the warehouse's writer lock from start to end
+    (pipeline/lock.py): a second writer, a CLI build during a daemon run say, waits for it
+    with a message naming the run."""
 
-    path: str = ""
     _lock: WriterLock | None = PrivateAttr(default=None)
     _worker_before: bool = PrivateAttr(default=False)
 
     @property
     def file(self) -> Path:
-        return Path(self.path) if self.path else warehouse_path()
+        return Path(self.database)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         run = context.run
@@ -57,14 +60,26 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection, closed when the block ends (however it ends); a reader's is
+        read-only, which several processes may hold at once."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        con = connect(self.file, read_only=read_only)
-        try:
-            yield con
-        finally:
-            con.close()
+        opened = (
+            contextlib.nullcontext(connect(self.file, read_only=True))
+            if read_only
+            else self.get_connection()
+        )
+        with opened as con:
+            try:
+                yield con
+            finally:
+                con.close()
 
     def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
         """Run one read-only query and return its result as a Polars frame."""
         with self.connect(read_only=True) as con:
             return con.sql(sql, params=params).pl()
+
+
+def warehouse(path: Path | None = None) -> Warehouse:
+    """The warehouse at `path`, by default where pipeline/config.py says."""
+    return Warehouse(database=str(path or warehouse_path()), connection_config=duckdb_config())

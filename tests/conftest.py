@@ -38,6 +38,7 @@ from pipeline.config import RAW_DIR
 from pipeline.definitions import build_definitions
 from pipeline.partitions import grant_years
 from pipeline.warehouse import Warehouse
+from pipeline.warehouse import warehouse as make_warehouse
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -52,7 +53,7 @@ def raw_dir() -> Path:
 
 def build_warehouse(path: Path) -> Warehouse:
     """Materialize every asset of every grant year into the DuckDB file at `path`."""
-    warehouse = Warehouse(path=str(path))
+    warehouse = make_warehouse(path)
     defs = build_definitions(warehouse=warehouse)
     instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("reference_job").execute_in_process(instance=instance)
