@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from pipeline import bench_trace
-from pipeline.config import RAW_DIR, ROOT, build_dir, grant_years
+from pipeline.config import ROOT, build_dir, grant_years, raw_dir
 
 PY = sys.executable
 
@@ -67,7 +67,7 @@ class Workspace:
             root / "build",
             root / "home",
         )
-        shutil.copytree(RAW_DIR, self.raw)
+        shutil.copytree(raw_dir(), self.raw)
         self.home.mkdir()
         (self.home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
 

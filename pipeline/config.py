@@ -1,69 +1,94 @@
-"""Every path and setting of the pipeline, in one place.
+"""Every path and setting of the pipeline, in one object: `Settings`, read from the
+environment by `settings()` (the one place that reads it), at the time of the call, so
+that tests, the build command and `dagster dev` can point the same code at other folders.
+The Dagster resource of the warehouse (pipeline/warehouse.py) is made from it.
 
-Settings come from environment variables so that tests, the build command and
-`dagster dev` can point the same code at other folders:
-
-* ``HALSOSAMTAL_WAREHOUSE``: the DuckDB file (default ``build/warehouse.duckdb``).
+* ``HALSOSAMTAL_RAW``: the raw inputs (default ``raw/``). Dagster reads the grant years
+  (its partitions) from it when the definitions are loaded.
 * ``HALSOSAMTAL_BUILD``: the build output folder (default ``build/``).
-* ``HALSOSAMTAL_RAW``: the raw inputs (default ``raw/``).
+* ``HALSOSAMTAL_WAREHOUSE``: the DuckDB file (default ``<build>/warehouse.duckdb``).
+* ``HALSOSAMTAL_SEEDS``: the published sources the money figures are extracted from
+  (default ``../shared/seeds/``).
 * ``HALSOSAMTAL_PUBLISHER``, ``HALSOSAMTAL_CONTACT``: the publisher and the contact line
   on the report's title page.
 * ``HALSOSAMTAL_DUCKDB_MEMORY``: DuckDB's memory limit (default ``1GB``; beyond it DuckDB
   spills to disk). DuckDB's own default, 80 % of the machine, let a 1000× year grow the
   process to 8 GB.
+* ``HALSOSAMTAL_WAREHOUSE_WAIT``: how long a run waits for another writer of the
+  warehouse before it fails (and is retried), in seconds (default an hour).
 """
 
 from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+# The code's own folders: part of the repository, not settings.
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
 REPORT_DIR = ROOT / "report"
 ASSETS_DIR = ROOT / "assets"
-SEEDS_DIR = Path(os.environ.get("HALSOSAMTAL_SEEDS", ROOT.parent / "shared" / "seeds"))
 
 
-# Who publishes the report, and where its readers ask about it (the title page).
-PUBLISHER = os.environ.get("HALSOSAMTAL_PUBLISHER", "Socialstyrelsen")
-CONTACT = os.environ.get(
-    "HALSOSAMTAL_CONTACT", "Frågor om uppföljningen: Socialstyrelsen, socialstyrelsen.se"
-)
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a run (see the module's docstring for the variables)."""
+
+    raw: Path
+    build: Path
+    warehouse: Path
+    seeds: Path
+    publisher: str  # who publishes the report (title page, PDF and workbook metadata)
+    contact: str  # where its readers ask about it
+    duckdb_memory: str
+    warehouse_wait_seconds: float
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        def path(var: str, default: Path) -> Path:
+            value = environ.get(var)
+            return Path(value).resolve() if value else default
+
+        build = path("HALSOSAMTAL_BUILD", ROOT / "build")
+        return cls(
+            raw=path("HALSOSAMTAL_RAW", ROOT / "raw"),
+            build=build,
+            warehouse=path("HALSOSAMTAL_WAREHOUSE", build / "warehouse.duckdb"),
+            seeds=path("HALSOSAMTAL_SEEDS", ROOT.parent / "shared" / "seeds"),
+            publisher=environ.get("HALSOSAMTAL_PUBLISHER", "Socialstyrelsen"),
+            contact=environ.get(
+                "HALSOSAMTAL_CONTACT",
+                "Frågor om uppföljningen: Socialstyrelsen, socialstyrelsen.se",
+            ),
+            duckdb_memory=environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB"),
+            warehouse_wait_seconds=float(environ.get("HALSOSAMTAL_WAREHOUSE_WAIT", "3600")),
+        )
 
 
-def _path(var: str, default: Path) -> Path:
-    value = os.environ.get(var)
-    return Path(value).resolve() if value else default
+def settings() -> Settings:
+    """The settings now (the environment is read at each call)."""
+    return Settings.from_environment()
 
 
-RAW_DIR = _path("HALSOSAMTAL_RAW", ROOT / "raw")
+def raw_dir() -> Path:
+    return settings().raw
 
 
 def build_dir() -> Path:
-    """Where build outputs go (read at call time, so tests can redirect it)."""
-    return _path("HALSOSAMTAL_BUILD", ROOT / "build")
+    return settings().build
 
 
 def warehouse_path() -> Path:
-    """The DuckDB warehouse file; one setting moves it."""
-    return _path("HALSOSAMTAL_WAREHOUSE", build_dir() / "warehouse.duckdb")
-
-
-def warehouse_wait_seconds() -> float:
-    """How long a run waits for another writer of the warehouse before it fails (and is
-    retried): ``HALSOSAMTAL_WAREHOUSE_WAIT``, default an hour."""
-    return float(os.environ.get("HALSOSAMTAL_WAREHOUSE_WAIT", "3600"))
+    return settings().warehouse
 
 
 def duckdb_config() -> dict[str, str]:
     """Every connection's settings: DuckDB refuses a second connection to a file open in
     the same process with other settings (dagster-duckdb adds its user agent otherwise)."""
-    return {
-        "memory_limit": os.environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB"),
-        "custom_user_agent": "halsosamtal",
-    }
+    return {"memory_limit": settings().duckdb_memory, "custom_user_agent": "halsosamtal"}
 
 
 def year_dir(year: int | str) -> Path:
@@ -76,9 +101,9 @@ def run_dir(year: int | str, run_id: str) -> Path:
     return year_dir(year) / "runs" / run_id
 
 
-def grant_years(raw_dir: Path | None = None) -> list[str]:
+def grant_years(raw: Path | None = None) -> list[str]:
     """The grant years, one per row of raw/reference/bidragsar.csv: adding a year is
     adding its row (and its files)."""
-    path = (raw_dir or RAW_DIR) / "reference" / "bidragsar.csv"
+    path = (raw or raw_dir()) / "reference" / "bidragsar.csv"
     with path.open(encoding="utf-8") as f:
         return sorted(row["bidragsar"] for row in csv.DictReader(f))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir as configured_raw_dir
 
 QUESTION_TYPES = {"amount", "count", "single", "multiple", "text"}
 POPULATIONS = {"all", "used", "unused", "started"}
@@ -127,12 +127,17 @@ def validate(form: Form) -> None:
             raise FormSpecError(f"{form.year} {q.id}: unknown asked_if {q.asked_if!r}")
 
 
-def form_path(year: int, raw_dir: Path = RAW_DIR) -> Path:
-    return raw_dir / "forms" / str(year) / "form.toml"
+def form_path(year: int, raw_dir: Path | None = None) -> Path:
+    return (raw_dir or configured_raw_dir()) / "forms" / str(year) / "form.toml"
+
+
+def load_form(year: int, raw_dir: Path | None = None) -> Form:
+    """The year's form from raw/forms/<year>/form.toml (read once per folder)."""
+    return read_form(year, raw_dir or configured_raw_dir())
 
 
 @cache
-def load_form(year: int, raw_dir: Path = RAW_DIR) -> Form:
+def read_form(year: int, raw_dir: Path) -> Form:
     with form_path(year, raw_dir).open("rb") as f:
         raw = tomllib.load(f)
     form = Form(

@@ -22,10 +22,10 @@ import duckdb
 
 from pipeline.config import (
     ASSETS_DIR,
-    RAW_DIR,
     REPORT_DIR,
     ROOT,
     SQL_DIR,
+    raw_dir,
     warehouse_path,
     year_dir,
 )
@@ -57,37 +57,40 @@ def code_version() -> str:
 
 def reference_files() -> list[Path]:
     """The raw inputs of the reference data (shared by every year)."""
-    folders = [RAW_DIR / "reference", RAW_DIR / "published"]
+    raw = raw_dir()
+    folders = [raw / "reference", raw / "published"]
     return sorted(p for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
 
 
 def returns_entries(year: int) -> list[Path]:
     """What the ingest of a year reads: every entry of its returns folder (folders and
     links included: each gets an outcome) and its withdrawal list."""
-    withdrawals = RAW_DIR / "withdrawals" / f"{year}.csv"
+    raw = raw_dir()
+    withdrawals = raw / "withdrawals" / f"{year}.csv"
     exists = withdrawals.exists() or withdrawals.is_symlink()
-    return [*export_files(RAW_DIR / "returns" / str(year)), *([withdrawals] if exists else [])]
+    return [*export_files(raw / "returns" / str(year)), *([withdrawals] if exists else [])]
 
 
 def input_files(year: int) -> list[Path]:
     """Every raw input a year's publication reads (the previous year's too: the report
     compares with it)."""
+    raw = raw_dir()
     folders = [
-        RAW_DIR / "reference",
-        RAW_DIR / "ledger" / str(year),
-        RAW_DIR / "ledger" / str(year - 1),
-        RAW_DIR / "published",
-        RAW_DIR / "forms" / str(year),
-        RAW_DIR / "forms" / str(year - 1),
+        raw / "reference",
+        raw / "ledger" / str(year),
+        raw / "ledger" / str(year - 1),
+        raw / "published",
+        raw / "forms" / str(year),
+        raw / "forms" / str(year - 1),
     ]
     files = [p for f in folders if f.exists() for p in f.rglob("*") if p.is_file()]
     return sorted([*files, *returns_entries(year), *returns_entries(year - 1)])
 
 
 def is_returns_input(path: str, year: int) -> bool:
+    raw = raw_dir().name
     return any(
-        path.startswith(f"{RAW_DIR.name}/returns/{y}/")
-        or path == f"{RAW_DIR.name}/withdrawals/{y}.csv"
+        path.startswith(f"{raw}/returns/{y}/") or path == f"{raw}/withdrawals/{y}.csv"
         for y in (year, year - 1)
     )
 

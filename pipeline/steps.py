@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import RAW_DIR, grant_years
+from pipeline.config import grant_years, raw_dir
 from pipeline.db import replace_partition, replace_table
 from pipeline.forms import load_form
 from pipeline.forms_tables import store_form
@@ -30,11 +30,11 @@ class Sources:
     withdrawals: Path | None = None
 
     def folder(self, year: int) -> Path:
-        return self.returns or RAW_DIR / "returns" / str(year)
+        return self.returns or raw_dir() / "returns" / str(year)
 
     def withdrawal_list(self, year: int) -> Path | None:
         if self.returns is None:
-            return RAW_DIR / "withdrawals" / f"{year}.csv"
+            return raw_dir() / "withdrawals" / f"{year}.csv"
         return self.withdrawals
 
 

@@ -15,7 +15,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from pipeline import worker
-from pipeline.config import duckdb_config, warehouse_path, warehouse_wait_seconds
+from pipeline.config import duckdb_config, settings, warehouse_path
 from pipeline.db import connect
 from pipeline.lock import WriterLock
 
@@ -46,7 +46,7 @@ class Warehouse(DuckDBResource):
             if context.log:
                 context.log.info(message)
 
-        self._lock = WriterLock(self.file).acquire(who, warehouse_wait_seconds(), say=log)
+        self._lock = WriterLock(self.file).acquire(who, settings().warehouse_wait_seconds, say=log)
         # A build started the worker for all its runs; a run of the daemon starts its own
         # once it has work (raw/inputs) and this stops it at the run's end.
         self._worker_before = worker.running()

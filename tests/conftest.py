@@ -34,7 +34,7 @@ if "HALSOSAMTAL_RAW" not in os.environ:
 import dagster as dg
 import pytest
 
-from pipeline.config import RAW_DIR
+from pipeline.config import settings
 from pipeline.definitions import build_definitions
 from pipeline.partitions import grant_years
 from pipeline.warehouse import Warehouse
@@ -48,7 +48,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
-    return RAW_DIR
+    return settings().raw
 
 
 def build_warehouse(path: Path) -> Warehouse:

@@ -25,10 +25,10 @@ def fault(action: str) -> None:
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     if action.startswith("arrive="):
-        from pipeline.config import RAW_DIR
+        from pipeline.config import raw_dir
 
         source = Path(action.removeprefix("arrive="))
-        shutil.copy(source, RAW_DIR / "returns" / "2024" / source.name)
+        shutil.copy(source, raw_dir() / "returns" / "2024" / source.name)
         return
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import RAW_DIR, ROOT
+from pipeline.config import ROOT, raw_dir
 from pipeline.draft_form import read_table, write_draft
 from pipeline.forms import Form, load_form
 from tests.test_claims import assert_text_says_what_figures_say
 
-EXPORT_2025 = RAW_DIR / "returns" / "2025" / "aterrapport_2025_export_2026-02-02.csv"
+EXPORT_2025 = raw_dir() / "returns" / "2025" / "aterrapport_2025_export_2026-02-02.csv"
 
 
 def drafted(tmp_path: Path, year: int, export: Path) -> tuple:
@@ -71,7 +71,7 @@ def test_a_changed_next_year_drafted_from_its_export_publishes_true_tables(tmp_p
     from tests.test_refresh import Env
 
     env = Env(tmp_path)
-    shutil.copytree(RAW_DIR, env.raw)
+    shutil.copytree(raw_dir(), env.raw)
     env.home.mkdir()
     bidragsar = env.raw / "reference" / "bidragsar.csv"
     last = bidragsar.read_text(encoding="utf-8").splitlines()[-1]

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir
 from pipeline.forms import load_form
 from pipeline.raw.ingest import ingest_folder
 from pipeline.validation.stages import blocking_errors
@@ -26,7 +26,7 @@ def edited_form(tmp_path: Path, old: str, new: str):
     """The 2024 form with one text edited, as an analyst's typo would."""
     raw = tmp_path / "raw"
     (raw / "forms" / "2024").mkdir(parents=True)
-    text = (RAW_DIR / "forms" / "2024" / "form.toml").read_text(encoding="utf-8")
+    text = (raw_dir() / "forms" / "2024" / "form.toml").read_text(encoding="utf-8")
     assert text.count(old) == 1
     (raw / "forms" / "2024" / "form.toml").write_text(text.replace(old, new), encoding="utf-8")
     return load_form(2024, raw)
@@ -114,7 +114,7 @@ def test_a_question_removed_from_the_form_leaves_its_table_out_with_a_note(tmp_p
     from tests.test_refresh import Env
 
     env = Env(tmp_path)
-    shutil.copytree(RAW_DIR, env.raw)
+    shutil.copytree(raw_dir(), env.raw)
     env.home.mkdir()
     without_questions(env.raw, 2025, {"yrkesgrupper", "vidareutveckling"})
     result = env.run_build(("2024", "2025"))

@@ -9,17 +9,15 @@ import duckdb
 import pytest
 
 from pipeline import freshness
-from pipeline.config import RAW_DIR
-from pipeline.raw import provenance
+from pipeline.config import raw_dir
 
 
 @pytest.fixture
 def private(warehouse, build_root, tmp_path, monkeypatch):
     """The session's build seen through a private copy of raw/ and of the warehouse."""
     raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR, raw)
-    monkeypatch.setattr(freshness, "RAW_DIR", raw)
-    monkeypatch.setattr(provenance, "RAW_DIR", raw)  # paths are recorded relative to raw/
+    shutil.copytree(raw_dir(), raw)
+    monkeypatch.setenv("HALSOSAMTAL_RAW", str(raw))  # paths are recorded relative to raw/
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(build_root / "warehouse.duckdb", copy)
     monkeypatch.setenv("HALSOSAMTAL_WAREHOUSE", str(copy))
@@ -105,8 +103,7 @@ def test_a_warehouse_locked_by_a_writer_counts_as_not_current(private):
 
 def _current_in_other_process(warehouse: str, raw: str) -> str | None:
     import os
-    from pathlib import Path
 
     os.environ["HALSOSAMTAL_WAREHOUSE"] = warehouse
-    freshness.RAW_DIR = provenance.RAW_DIR = Path(raw)
+    os.environ["HALSOSAMTAL_RAW"] = raw
     return freshness.current_version(2024)

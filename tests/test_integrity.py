@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir
 from pipeline.validation.stages import blocking_errors
 from tests.staging_helpers import (
     corpus_folder,
@@ -171,12 +171,12 @@ def test_reusing_a_superseded_reports_id_erases_nothing(tmp_path):
 def test_tables_and_lineage_do_not_depend_on_the_order_files_arrived(tmp_path):
     """The real 2024 exports added one at a time in reverse name order, a build after
     each, against one fresh build: the same figures and the same lineage, row for row."""
-    names = sorted(p.name for p in (RAW_DIR / "returns" / "2024").iterdir())
+    names = sorted(p.name for p in (raw_dir() / "returns" / "2024").iterdir())
     folder = tmp_path / "2024"
     folder.mkdir()
     incremental = duckdb.connect()
     for name in reversed(names):
-        shutil.copy(RAW_DIR / "returns" / "2024" / name, folder / name)
+        shutil.copy(raw_dir() / "returns" / "2024" / name, folder / name)
         derive_everything(incremental, 2024, folder)
     fresh = duckdb.connect()
     derive_everything(fresh, 2024, folder)

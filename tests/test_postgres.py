@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import RAW_DIR, ROOT
+from pipeline.config import ROOT, raw_dir
 from pipeline.devserver import free_port, instance_yaml
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
@@ -69,7 +69,7 @@ def postgres(tmp_path):
 @pytest.mark.slow
 def test_a_grant_year_builds_with_the_instance_on_postgresql(postgres, tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR, raw)
+    shutil.copytree(raw_dir(), raw)
     home = tmp_path / "dagster_home"
     instance_yaml(home, "dagster.postgres.yaml")
     env = {

@@ -21,8 +21,7 @@ import pypdf
 import pytest
 
 import pipeline.refresh as refresh
-from pipeline import freshness
-from pipeline.config import RAW_DIR, ROOT
+from pipeline.config import ROOT, raw_dir
 from pipeline.forms import load_form
 from pipeline.raw.exports import read_export
 
@@ -35,8 +34,8 @@ MAIN = {2023: "returns/2023/aterrapport_2023_export_2024-02-05.csv", 2024: MAIN_
 
 def test_sensor_requests_one_run_per_new_or_changed_file(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR, raw)
-    monkeypatch.setattr(freshness, "RAW_DIR", raw)
+    shutil.copytree(raw_dir(), raw)
+    monkeypatch.setenv("HALSOSAMTAL_RAW", str(raw))
 
     def tick(cursor):
         with dg.build_sensor_context(cursor=cursor) as context:
@@ -129,7 +128,7 @@ def correction(
     target group unticked: its row, with more persons reached and that target group ticked.
     Returns the municipality's name, its county code and the option ticked."""
     form = load_form(year)
-    export = read_export(RAW_DIR / MAIN[year], form)
+    export = read_export(raw_dir() / MAIN[year], form)
     persons = export.header.index(form.question("antal_personer").column)
     question = form.question("malgrupper")
     columns = {o.code: export.header.index(question.option_column(o)) for o in question.options}
@@ -150,7 +149,7 @@ def correction(
         w.writerow(["" if v is None else v for v in row])
     kommuner = {
         r["kommun_namn"]: (r["kommunkod"], r["lan_kod"])
-        for r in csv.DictReader((RAW_DIR / "reference" / "kommuner.csv").open(encoding="utf-8"))
+        for r in csv.DictReader((raw_dir() / "reference" / "kommuner.csv").open(encoding="utf-8"))
     }
     return row[2], kommuner[row[2]], option
 
@@ -164,7 +163,7 @@ def figures(env: Env, version: str) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> Env:
     e = Env(tmp_path_factory.mktemp("refresh"))
-    shutil.copytree(RAW_DIR, e.raw)
+    shutil.copytree(raw_dir(), e.raw)
     e.home.mkdir()
     (e.home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     result = e.run_build(("2023", "2024"))

@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir
 from pipeline.db import fetch_one
 from pipeline.forms import load_form
 from pipeline.synthetic.exports import ExportFile, Submission, write_export
@@ -234,9 +234,9 @@ def test_supersession_keeps_history(warehouse):
 
 def test_reingesting_the_same_files_is_a_no_op(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    first = stage(con, 2024, RAW_DIR / "returns" / "2024")
+    first = stage(con, 2024, raw_dir() / "returns" / "2024")
     before = fetch_one(con, "SELECT count(*) FROM raw.return_cells")
-    again = stage(con, 2024, RAW_DIR / "returns" / "2024")
+    again = stage(con, 2024, raw_dir() / "returns" / "2024")
     assert [o.status for o in first] == ["loaded"] * 3
     assert [o.status for o in again] == ["skipped"] * 3
     assert fetch_one(con, "SELECT count(*) FROM raw.return_cells") == before
@@ -325,8 +325,8 @@ def test_unknown_municipality_is_an_error_naming_file_row_and_value(tmp_path):
 
 def test_generator_reproduces_the_committed_exports(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("returns"))
+    shutil.copytree(raw_dir(), raw, ignore=shutil.ignore_patterns("returns"))
     (raw / "ledger" / "2023" / "rekvisitioner.csv").unlink()
     for path in generate(raw):
-        committed = RAW_DIR / path.relative_to(raw)
+        committed = raw_dir() / path.relative_to(raw)
         assert path.read_bytes() == committed.read_bytes(), committed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.config import RAW_DIR, SEEDS_DIR
+from pipeline.config import raw_dir, settings
 from pipeline.seeds.extract import (
     ExtractionError,
     Kommun,
@@ -16,13 +16,15 @@ from pipeline.seeds.extract import (
     read_money,
 )
 
-needs_seeds = pytest.mark.skipif(not SEEDS_DIR.exists(), reason="../shared/seeds not present")
+needs_seeds = pytest.mark.skipif(
+    not settings().seeds.exists(), reason="../shared/seeds not present"
+)
 
 
 @needs_seeds
 def test_extraction_reproduces_the_committed_files_byte_for_byte():
-    for path, text in extract(SEEDS_DIR, RAW_DIR).items():
-        assert (RAW_DIR / path).read_text(encoding="utf-8") == text, path
+    for path, text in extract(settings().seeds, raw_dir()).items():
+        assert (raw_dir() / path).read_text(encoding="utf-8") == text, path
 
 
 def test_digit_groupings_follow_thousands_separators():
@@ -49,7 +51,7 @@ def test_digits_that_fit_no_reading_are_an_error():
         read_money(["471968", "471968", "0", "7"], 99)
 
 
-KOMMUNER = load_kommuner(RAW_DIR / "reference" / "kommuner.csv")
+KOMMUNER = load_kommuner(raw_dir() / "reference" / "kommuner.csv")
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.config import RAW_DIR, ROOT
+from pipeline.config import ROOT, raw_dir
 
 PROVENANCE_COLUMNS = ["source_file", "source_sha256", "source_row", "loaded_at"]
 
@@ -50,7 +50,7 @@ def display_path(path: Path) -> str:
     that the same inputs give the same outputs), else relative to the repository. The last
     part is never resolved: a link is shown where it lies, not where it points."""
     path = path.parent.resolve() / path.name
-    for base in (RAW_DIR.parent, ROOT):
+    for base in (raw_dir().parent, ROOT):
         try:
             return readable_name(path.relative_to(base).as_posix())
         except ValueError:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir as configured_raw_dir
 from pipeline.raw.provenance import with_provenance
 
 # Codes keep their leading zeros; amounts are whole kronor.
@@ -57,16 +57,17 @@ def read_csv(path: Path, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
     return with_provenance(df, path)
 
 
-def load_reference(name: str, raw_dir: Path = RAW_DIR) -> pl.DataFrame:
-    return read_csv(raw_dir / "reference" / f"{name}.csv", REFERENCE_SCHEMAS[name])
+def load_reference(name: str, raw_dir: Path | None = None) -> pl.DataFrame:
+    raw = raw_dir or configured_raw_dir()
+    return read_csv(raw / "reference" / f"{name}.csv", REFERENCE_SCHEMAS[name])
 
 
-def ledger_file(kind: str, year: int, raw_dir: Path = RAW_DIR) -> Path:
+def ledger_file(kind: str, year: int, raw_dir: Path | None = None) -> Path:
     """raw/ledger/<year>/<kind>.csv: one amount per municipality and grant year."""
-    return raw_dir / "ledger" / str(year) / f"{kind}.csv"
+    return (raw_dir or configured_raw_dir()) / "ledger" / str(year) / f"{kind}.csv"
 
 
-def load_ledger(kind: str, year: int, raw_dir: Path = RAW_DIR) -> pl.DataFrame | None:
+def load_ledger(kind: str, year: int, raw_dir: Path | None = None) -> pl.DataFrame | None:
     """The year's ledger amounts, or None when no file exists for that year."""
     path = ledger_file(kind, year, raw_dir)
     if not path.exists():
@@ -75,5 +76,6 @@ def load_ledger(kind: str, year: int, raw_dir: Path = RAW_DIR) -> pl.DataFrame |
     return df.with_columns(bidragsar=pl.lit(year, dtype=pl.Int32)).select("bidragsar", *df.columns)
 
 
-def load_published_totals(raw_dir: Path = RAW_DIR) -> pl.DataFrame:
-    return read_csv(raw_dir / "published" / "kontrolltal.csv", PUBLISHED_TOTALS_SCHEMA)
+def load_published_totals(raw_dir: Path | None = None) -> pl.DataFrame:
+    raw = raw_dir or configured_raw_dir()
+    return read_csv(raw / "published" / "kontrolltal.csv", PUBLISHED_TOTALS_SCHEMA)

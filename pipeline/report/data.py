@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline.config import ASSETS_DIR, CONTACT, PUBLISHER, REPORT_DIR
+from pipeline.config import ASSETS_DIR, REPORT_DIR, settings
 from pipeline.sqlfiles import sql_text
 from pipeline.swedish import NBSP, counted, day_of, in_table, in_text, number
 from pipeline.tables.basis import is_synthetic, money_is_real
@@ -477,8 +477,8 @@ def report_data(
             "date": f"Data per {data_per}",
             "version": version,
             "year": str(year),
-            "publisher": PUBLISHER,
-            "contact": CONTACT,
+            "publisher": settings().publisher,
+            "contact": settings().contact,
             "data_note": data_note(year, year - 1 in set(cells["data_year"].to_list())),
         },
         "figures": figs,

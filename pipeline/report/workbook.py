@@ -15,7 +15,7 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.config import PUBLISHER
+from pipeline.config import settings
 from pipeline.report.data import TITLE, data_day, data_note, figures, layout_table
 from pipeline.swedish import day_of
 from pipeline.tables.basis import is_synthetic
@@ -39,7 +39,7 @@ def write_workbook(cells: pl.DataFrame, year: int, path: Path, multiple_choice: 
     wb.set_properties(
         {
             "title": f"Tabeller, uppföljning av bidragsåret {year}",
-            "author": PUBLISHER,
+            "author": settings().publisher,
             "created": data_day(cells) or FIXED_CREATED,  # the data's date, not the clock's
         }
     )

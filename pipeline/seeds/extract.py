@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from pathlib import Path
 
-from pipeline.config import RAW_DIR, SEEDS_DIR
+from pipeline.config import settings
 from pipeline.numbers import round_half_up
 
 SEED_DECISION = "001_30091baa71b0437c.txt"
@@ -397,8 +397,8 @@ def extract(seeds: Path, raw: Path) -> dict[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
-    parser.add_argument("--raw", type=Path, default=RAW_DIR)
+    parser.add_argument("--seeds", type=Path, default=settings().seeds)
+    parser.add_argument("--raw", type=Path, default=settings().raw)
     parser.add_argument(
         "--check", action="store_true", help="only compare with the files in raw/, write nothing"
     )

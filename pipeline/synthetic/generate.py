@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir
 from pipeline.forms import Form, Question, load_form
 from pipeline.numbers import round_half_up
 from pipeline.synthetic import texts
@@ -360,7 +360,8 @@ def write_ledger_2023(raw: Path, money: dict[str, Money], names: dict[str, str])
     return path
 
 
-def generate(raw: Path = RAW_DIR) -> list[Path]:
+def generate(raw: Path | None = None) -> list[Path]:
+    raw = raw or raw_dir()
     names = municipality_names(raw)
     population = target_population_2023(raw)
     written = []
@@ -386,7 +387,7 @@ def generate(raw: Path = RAW_DIR) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=RAW_DIR)
+    parser.add_argument("--raw", type=Path, default=raw_dir())
     args = parser.parse_args(argv)
     for path in generate(args.raw):
         print(f"wrote {path}")

@@ -4,13 +4,13 @@ and used by the report, the workbook, the trace pages, the lineage and the comma
 
 from __future__ import annotations
 
-from pipeline.config import RAW_DIR
+from pipeline.config import raw_dir
 from pipeline.tables.spec import TableSpec
 
 
 def money_is_real(year: int) -> bool:
     """Per-municipality money is real for years whose follow-up published it."""
-    return (RAW_DIR / "published" / str(year) / "bilaga1_tabell1.csv").exists()
+    return (raw_dir() / "published" / str(year) / "bilaga1_tabell1.csv").exists()
 
 
 def is_synthetic(spec: TableSpec, row_id: str, year: int) -> bool:
