@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,19 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def sql_path(name: str) -> Path:
     return SQL_DIR / f"{name}.sql"
+
+
+def sql_version(*paths: Path) -> str:
+    """A Dagster code version of the files that define an asset (files, or every file of a
+    folder: a table's SQL and TOML, with the shared macros): the UI marks its
+    materializations stale when they change."""
+    files = [MACROS]
+    for path in paths:
+        files += sorted(f for f in path.iterdir() if f.is_file()) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def materialize_partition(con: duckdb.DuckDBPyConnection, name: str, year: int) -> int:

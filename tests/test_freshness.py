@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipeline import freshness
-from pipeline.config import raw_dir
+from pipeline.config import ROOT, raw_dir
 
 
 @pytest.fixture
@@ -107,3 +107,28 @@ def _current_in_other_process(warehouse: str, raw: str) -> str | None:
     os.environ["HALSOSAMTAL_WAREHOUSE"] = warehouse
     os.environ["HALSOSAMTAL_RAW"] = raw
     return freshness.current_version(2024)
+
+
+def test_dagster_sees_the_inputs_and_the_sql_as_versions(tmp_path):
+    """The gate's materialization carries the inputs' fingerprint as its data version, and
+    every SQL-defined asset's code version is its SQL's: Dagster's UI then marks what was
+    built from other inputs or other SQL as stale."""
+    import dagster as dg
+
+    from pipeline.assets.inputs import inputs
+    from pipeline.definitions import defs
+    from pipeline.partitions import FORCE_TAG
+    from pipeline.sqlfiles import sql_version
+
+    result = dg.materialize([inputs], partition_key="2024", tags={FORCE_TAG: "true"})
+    (event,) = result.get_asset_materialization_events()
+    tags = event.step_materialization_data.materialization.tags
+    assert tags["dagster/data_version"] == freshness.fingerprint(freshness.source_state(2024))
+
+    graph = defs.resolve_asset_graph()
+    version = graph.get(dg.AssetKey(["staged", "answers"])).code_version
+    sql = tmp_path / "answers.sql"
+    sql.write_bytes((ROOT / "sql" / "staged" / "answers.sql").read_bytes())
+    assert sql_version(sql) == version
+    sql.write_text(sql.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
+    assert sql_version(sql) != version

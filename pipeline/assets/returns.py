@@ -7,7 +7,7 @@ from pipeline.db import fetch_one
 from pipeline.forms import form_path, load_form
 from pipeline.forms_tables import store_form
 from pipeline.partitions import grant_year_partitions, partition_year
-from pipeline.sqlfiles import materialize_partition, sql_path
+from pipeline.sqlfiles import materialize_partition, sql_path, sql_version
 from pipeline.steps import Sources, ingest_year
 from pipeline.warehouse import Warehouse
 
@@ -80,6 +80,7 @@ def sql_model_asset(
         deps=deps,
         description=description,
         metadata={"sql": dg.MetadataValue.path(str(sql_path(model)))},
+        code_version=sql_version(sql_path(model)),
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         year = partition_year(context)

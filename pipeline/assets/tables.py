@@ -5,7 +5,9 @@ import dagster as dg
 
 from pipeline.assets.returns import sql_model_asset, submission_money
 from pipeline.partitions import grant_year_partitions, partition_year, this_and_next_year
+from pipeline.sqlfiles import sql_version
 from pipeline.tables.derive import derive_year
+from pipeline.tables.spec import TABLES_DIR
 from pipeline.warehouse import Warehouse
 
 GROUP = "tables"
@@ -43,6 +45,7 @@ respondents = sql_model_asset(
             "labels as printed, value, denominator and unit. Each table's SQL yields the "
             "source rows of its figures; one generic step (sql/tables/_figures.sql) makes "
             "the figures from them.",
+            code_version=sql_version(TABLES_DIR),
         ),
         dg.AssetSpec(
             ["lineage", "rows"],
@@ -53,6 +56,7 @@ respondents = sql_model_asset(
             "its SHA-256 and row, the row's contribution and how contributions recompute "
             "the figure. The rows the figures were made from, written with them. Published "
             "with each version as build/YEAR/lineage.parquet for other tools.",
+            code_version=sql_version(TABLES_DIR),
         ),
     ],
 )
