@@ -10,24 +10,30 @@ import polars as pl
 from pipeline.db import replace_partition
 from pipeline.forms import Form
 
+# The columns of each table, in order (reference.<name>).
+S, N, B = pl.String, pl.Int32, pl.Boolean  # text, number, yes/no
+SCHEMAS = {
+    "form_columns": {
+        "bidragsar": N, "position": N, "column_name": S, "question_id": S,
+        "question_type": S, "option_code": S,
+    },
+    "form_options": {
+        "bidragsar": N, "question_id": S, "position": N, "option_code": S,
+        "option_label": S, "exclusive": B,
+    },
+    "form_questions": {
+        "bidragsar": N, "position": N, "question_id": S, "number": S, "header": S,
+        "question_type": S, "asked_if": S, "same_as": S, "changed": S,
+    },
+}  # fmt: skip
+
 
 def form_columns(form: Form) -> pl.DataFrame:
     ids = [(k, v) for k, v in form.id_columns.items()]
     rows = [(form.year, i, col, f"_{key}", "id", None) for i, (key, col) in enumerate(ids)]
     for i, (col, q, option) in enumerate(form.columns(), start=len(rows)):
         rows.append((form.year, i, col, q.id, q.type, option.code if option else None))
-    return pl.DataFrame(
-        rows,
-        orient="row",
-        schema={
-            "bidragsar": pl.Int32,
-            "position": pl.Int32,
-            "column_name": pl.String,
-            "question_id": pl.String,
-            "question_type": pl.String,
-            "option_code": pl.String,
-        },
-    )
+    return pl.DataFrame(rows, orient="row", schema=SCHEMAS["form_columns"])
 
 
 def form_options(form: Form) -> pl.DataFrame:
@@ -36,50 +42,16 @@ def form_options(form: Form) -> pl.DataFrame:
         for q in form.questions
         for i, o in enumerate(q.options)
     ]
-    return pl.DataFrame(
-        rows,
-        orient="row",
-        schema={
-            "bidragsar": pl.Int32,
-            "question_id": pl.String,
-            "position": pl.Int32,
-            "option_code": pl.String,
-            "option_label": pl.String,
-            "exclusive": pl.Boolean,
-        },
-    )
+    return pl.DataFrame(rows, orient="row", schema=SCHEMAS["form_options"])
 
 
 def form_questions(form: Form) -> pl.DataFrame:
     rows = [
-        (
-            form.year,
-            i,
-            q.id,
-            q.number,
-            q.header,
-            q.type,
-            q.asked_if,
-            json.dumps(q.same_as, ensure_ascii=False),
-            q.changed,
-        )
+        (form.year, i, q.id, q.number, q.header, q.type, q.asked_if,
+         json.dumps(q.same_as, ensure_ascii=False), q.changed)
         for i, q in enumerate(form.questions)
-    ]
-    return pl.DataFrame(
-        rows,
-        orient="row",
-        schema={
-            "bidragsar": pl.Int32,
-            "position": pl.Int32,
-            "question_id": pl.String,
-            "number": pl.String,
-            "header": pl.String,
-            "question_type": pl.String,
-            "asked_if": pl.String,
-            "same_as": pl.String,
-            "changed": pl.String,
-        },
-    )
+    ]  # fmt: skip
+    return pl.DataFrame(rows, orient="row", schema=SCHEMAS["form_questions"])
 
 
 def form_window(form: Form) -> pl.DataFrame:

@@ -80,39 +80,53 @@ def _ordered(labels: list[str]) -> pd.Categorical:
     return pd.Categorical(labels, categories=list(dict.fromkeys(reversed(labels))), ordered=True)
 
 
-def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
-    """One bar per row: the share of the population (column 'andel')."""
-    rows = cells.filter(pl.col("col_id") == "andel").sort("row_order")
-    labels = [wrap(r) for r in rows["row_label"]]
+def horizontal_bars(
+    rows: pl.DataFrame, title: str, axis: tuple[str, str], value_text: Callable, width: int
+) -> tuple[ggplot, str]:
+    """One horizontal bar per row with its value printed beside it, and the alt text that
+    lists them: `axis` names the rows and the values (with the n, as the table does)."""
+    labels = [wrap(r, width) for r in rows["row_label"]]
     lines = sum(label.count("\n") + 1 for label in labels)
     df = pd.DataFrame(
         {
             "label": _ordered(labels),
             "value": rows["value"].to_list(),
-            "text": [in_text(v, "procent") for v in rows["value"]],
+            "text": [value_text(v) for v in rows["value"]],
         }
     )
+    shares = rows["col_id"][0].startswith("andel")
     n = rows["denominator"][0]
+    # the scale: shares up to 100 % (room for the printed value beside), counts up to n
+    limit, nudge, breaks = (110, 1.5, range(0, 101, 20)) if shares else (n * 1.1, n * 0.01, True)
     plot = (
         ggplot(df, aes("label", "value"))
         + geom_col(fill=BLUE, width=0.7)
-        + geom_text(aes(label="text"), ha="left", nudge_y=1.5, size=8)
+        + geom_text(aes(label="text"), ha="left", nudge_y=nudge, size=8)
         + coord_flip()
-        + scale_y_continuous(limits=(0, 110), breaks=range(0, 101, 20))
-        + labs(x="Svarsalternativ", y=f"Andel kommuner (%) (n = {n})")  # as the table header
+        + scale_y_continuous(limits=(0, limit), breaks=breaks)
+        + labs(x=axis[0], y=axis[1])
         + BASE
         # Room for every line of every wrapped label: no label runs into the next.
         + theme(figure_size=(6.5, max(2.2, 0.25 * len(labels) + 0.14 * lines + 0.9)))
     )
+    of = f"andel av {n} kommuner" if shares else f"av {n} kommuner"
     alt = (
-        f"Liggande stapeldiagram, {title.lower()}, andel av {n} kommuner: "
+        f"Liggande stapeldiagram, {title.lower()}, {of}: "
         + "; ".join(
-            f"{label} {in_text(v, 'procent')}"
+            f"{label} {value_text(v)}"
             for label, v in zip(rows["row_label"], rows["value"], strict=True)
         )
         + "."
     )
     return plot, alt
+
+
+def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
+    """One bar per row: the share of the population (column 'andel')."""
+    rows = cells.filter(pl.col("col_id") == "andel").sort("row_order")
+    n = rows["denominator"][0]
+    axis = ("Svarsalternativ", f"Andel kommuner (%) (n = {n})")  # as the table header
+    return horizontal_bars(rows, title, axis, lambda v: in_text(v, "procent"), 42)
 
 
 def year_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
@@ -188,33 +202,8 @@ def money_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
 def count_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
     """Counts per row (Tabell 1)."""
     rows = cells.filter(pl.col("col_id") == "antal").sort("row_order")
-    df = pd.DataFrame(
-        {
-            "label": _ordered([wrap(r, 30) for r in rows["row_label"]]),
-            "value": rows["value"].to_list(),
-            "text": [in_table(v, "kommuner") for v in rows["value"]],
-        }
-    )
-    n = rows["denominator"][0]
-    plot = (
-        ggplot(df, aes("label", "value"))
-        + geom_col(fill=BLUE, width=0.7)
-        + geom_text(aes(label="text"), ha="left", nudge_y=n * 0.01, size=8)
-        + coord_flip()
-        + scale_y_continuous(limits=(0, n * 1.1))
-        + labs(x="Användning av bidraget", y=f"Antal kommuner, n = {n}")
-        + BASE
-        + theme(figure_size=(6.5, 2.2))
-    )
-    alt = (
-        f"Liggande stapeldiagram, {title.lower()}, av {n} kommuner: "
-        + "; ".join(
-            f"{label} {in_table(v, 'kommuner')}"
-            for label, v in zip(rows["row_label"], rows["value"], strict=True)
-        )
-        + "."
-    )
-    return plot, alt
+    axis = ("Användning av bidraget", f"Antal kommuner, n = {rows['denominator'][0]}")
+    return horizontal_bars(rows, title, axis, lambda v: in_table(v, "kommuner"), 30)
 
 
 def county_shapes() -> tuple[pd.DataFrame, pd.DataFrame]:
