@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -24,7 +23,7 @@ from pipeline.validation.rules import (
 from pipeline.validation.run import run_rules
 from pipeline.validation.stages import blocking_errors
 from tests.corpus.make_corpus import FORM, GOTEBORG
-from tests.staging_helpers import stage_and_validate
+from tests.staging_helpers import corpus_folder, stage_and_validate
 
 CORPUS = Path(__file__).parent / "corpus" / "files"
 
@@ -119,10 +118,7 @@ def test_validation_report_lists_rules_failures_and_quarantine(warehouse, build_
 
 
 def test_quarantine_until_a_correction_arrives(tmp_path):
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    shutil.copy(CORPUS / "good.csv", folder)
-    shutil.copy(CORPUS / "costs_do_not_add_up.csv", folder)
+    folder = corpus_folder(tmp_path, "good.csv", "costs_do_not_add_up.csv")
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)
     materialize_partition(con, "validated/respondents", 2024)
@@ -150,10 +146,7 @@ def test_quarantine_until_a_correction_arrives(tmp_path):
 
 
 def test_a_rejected_file_blocks_publication(tmp_path):
-    folder = tmp_path / "2024"
-    folder.mkdir()
-    shutil.copy(CORPUS / "good.csv", folder)
-    shutil.copy(CORPUS / "truncated.csv", folder)
+    folder = corpus_folder(tmp_path, "good.csv", "truncated.csv")
     con = duckdb.connect()
     stage_and_validate(con, 2024, folder)
     [reason] = blocking_errors(con, 2024)

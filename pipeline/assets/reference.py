@@ -1,5 +1,7 @@
 """Reference assets: municipalities, regions, grant years and the published control totals."""
 
+from collections.abc import Callable
+
 import dagster as dg
 import polars as pl
 
@@ -28,17 +30,21 @@ def _source_metadata(df: pl.DataFrame) -> dict[str, dg.MetadataValue]:
     }
 
 
-@dg.asset(
-    group_name=GROUP,
-    key_prefix="reference",
-    check_specs=[
-        dg.AssetCheckSpec(
-            "kommuner_complete",
-            asset=["reference", "kommuner"],
-            blocking=True,
-            description="All 290 municipalities, each code once, with a county that exists.",
+def checked_reference(check: str, description: str) -> Callable:
+    """A reference asset with its blocking check (nothing is built on reference data that
+    breaks it)."""
+
+    def decorate(fn: Callable) -> dg.AssetsDefinition:
+        spec = dg.AssetCheckSpec(
+            check, asset=["reference", fn.__name__], blocking=True, description=description
         )
-    ],
+        return dg.asset(group_name=GROUP, key_prefix="reference", check_specs=[spec])(fn)
+
+    return decorate
+
+
+@checked_reference(
+    "kommuner_complete", "All 290 municipalities, each code once, with a county that exists."
 )
 def kommuner(warehouse: Warehouse) -> dg.MaterializeResult:
     """All 290 municipalities: official 4-digit kommunkod, short name, the name as the
@@ -53,17 +59,9 @@ def kommuner(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(
-    group_name=GROUP,
-    key_prefix="reference",
-    check_specs=[
-        dg.AssetCheckSpec(
-            "regioner_complete",
-            asset=["reference", "regioner"],
-            blocking=True,
-            description="All 21 counties, each with a region name and a place in Bilaga 2's order.",
-        )
-    ],
+@checked_reference(
+    "regioner_complete",
+    "All 21 counties, each with a region name and a place in Bilaga 2's order.",
 )
 def regioner(warehouse: Warehouse) -> dg.MaterializeResult:
     """Sweden's 21 counties with the region name the follow-up uses ("Region Skåne",
@@ -73,18 +71,9 @@ def regioner(warehouse: Warehouse) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=_source_metadata(df), check_results=[check_regioner(df)])
 
 
-@dg.asset(
-    group_name=GROUP,
-    key_prefix="reference",
-    check_specs=[
-        dg.AssetCheckSpec(
-            "bidragsar_valid",
-            asset=["reference", "bidragsar"],
-            blocking=True,
-            description="Each grant year once, with an appropriation, a target population and "
-            "dates in order.",
-        )
-    ],
+@checked_reference(
+    "bidragsar_valid",
+    "Each grant year once, with an appropriation, a target population and dates in order.",
 )
 def bidragsar(warehouse: Warehouse) -> dg.MaterializeResult:
     """Grant years: the appropriation to the municipalities, the size of the target

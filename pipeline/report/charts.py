@@ -9,7 +9,7 @@ import os
 import shutil
 import textwrap
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +80,11 @@ def _ordered(labels: list[str]) -> pd.Categorical:
     return pd.Categorical(labels, categories=list(dict.fromkeys(reversed(labels))), ordered=True)
 
 
+def described(chart: str, values: Iterable[str]) -> str:
+    """A chart's alt text: what it is, then every value it shows."""
+    return f"{chart}: " + "; ".join(values) + "."
+
+
 def horizontal_bars(
     rows: pl.DataFrame, title: str, axis: tuple[str, str], value_text: Callable, width: int
 ) -> tuple[ggplot, str]:
@@ -110,13 +115,12 @@ def horizontal_bars(
         + theme(figure_size=(6.5, max(2.2, 0.25 * len(labels) + 0.14 * lines + 0.9)))
     )
     of = f"andel av {n} kommuner" if shares else f"av {n} kommuner"
-    alt = (
-        f"Liggande stapeldiagram, {title.lower()}, {of}: "
-        + "; ".join(
+    alt = described(
+        f"Liggande stapeldiagram, {title.lower()}, {of}",
+        (
             f"{label} {value_text(v)}"
             for label, v in zip(rows["row_label"], rows["value"], strict=True)
-        )
-        + "."
+        ),
     )
     return plot, alt
 
@@ -127,6 +131,22 @@ def share_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
     n = rows["denominator"][0]
     axis = ("Svarsalternativ", f"Andel kommuner (%) (n = {n})")  # as the table header
     return horizontal_bars(rows, title, axis, lambda v: in_text(v, "procent"), 42)
+
+
+def dodged_bars(
+    df: pd.DataFrame, xyfill: tuple[str, str, str], colours: list[str], scale_y, labels
+) -> ggplot:
+    """Bars side by side per x, one per fill group, each with its value ("text") above."""
+    x, y, fill = xyfill
+    return (
+        ggplot(df, aes(x, y, fill=fill))
+        + geom_col(position=position_dodge(width=0.8), width=0.75)
+        + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
+        + scale_fill_manual(values=colours)
+        + scale_y
+        + labels
+        + BASE
+    )
 
 
 def year_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
@@ -146,23 +166,20 @@ def year_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
     df["year"] = pd.Categorical(
         [f"{y} (n = {n[y]})" for y in df["year"]], categories=[f"{y} (n = {n[y]})" for y in years]
     )
-    plot = (
-        ggplot(df, aes("label", "value", fill="year"))
-        + geom_col(position=position_dodge(width=0.8), width=0.75)
-        + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
-        + scale_fill_manual(values=[ORANGE, DARK][-len(years) :])
-        + scale_y_continuous(limits=(0, 105), breaks=range(0, 101, 20))
-        + labs(x="Svarsalternativ", y="Andel kommuner (%)", fill="Bidragsår")
-        + BASE
+    plot = dodged_bars(
+        df,
+        ("label", "value", "year"),
+        [ORANGE, DARK][-len(years) :],
+        scale_y_continuous(limits=(0, 105), breaks=range(0, 101, 20)),
+        labs(x="Svarsalternativ", y="Andel kommuner (%)", fill="Bidragsår"),
     )
-    alt = (
-        f"Stapeldiagram, {title.lower()}: "
-        + "; ".join(
+    alt = described(
+        f"Stapeldiagram, {title.lower()}",
+        (
             f"{r['row_label']} {r['data_year']}: {in_text(r['value'], 'procent')} av "
             f"{r['denominator']}"
             for r in rows.iter_rows(named=True)
-        )
-        + "."
+        ),
     )
     return plot, alt
 
@@ -178,23 +195,20 @@ def money_bars(cells: pl.DataFrame, title: str) -> tuple[ggplot, str]:
     df = pd.DataFrame(records, columns=["year", "kind", "mkr"])
     df["kind"] = pd.Categorical(df["kind"], categories=["Rekvirerat", "Använt"])
     df["text"] = [in_table(round(v, 1), "mkr") for v in df["mkr"]]
-    plot = (
-        ggplot(df, aes("year", "mkr", fill="kind"))
-        + geom_col(position=position_dodge(width=0.8), width=0.75)
-        + geom_text(aes(label="text"), position=position_dodge(width=0.8), va="bottom", size=8)
-        + scale_fill_manual(values=[ORANGE, DARK])
-        + scale_y_continuous(expand=(0, 0, 0.12, 0))  # room for the tallest bar's label
-        + labs(x="Bidragsår", y="Miljoner kronor", fill="")
-        + BASE
+    plot = dodged_bars(
+        df,
+        ("year", "mkr", "kind"),
+        [ORANGE, DARK],
+        scale_y_continuous(expand=(0, 0, 0.12, 0)),  # room for the tallest bar's label
+        labs(x="Bidragsår", y="Miljoner kronor", fill=""),
     )
-    alt = (
-        f"Stapeldiagram, {title.lower()}: "
-        + "; ".join(
+    alt = described(
+        f"Stapeldiagram, {title.lower()}",
+        (
             f"{y}: rekvirerat {in_text(round(wide[(y, 'rekvirerat')] / 1e6, 1), 'mkr')}, använt "
             f"{in_text(round((wide[(y, 'rekvirerat')] - wide[(y, 'oanvant')]) / 1e6, 1), 'mkr')}"
             for y in years
-        )
-        + "."
+        ),
     )
     return plot, alt
 
@@ -267,10 +281,9 @@ def region_map(
         )
     )
     ordered = rows.sort("row_order")
-    alt = (
-        f"Karta över Sveriges regioner, {title.lower()}: "
-        + "; ".join(f"{names[r]} {in_text(values[r], unit)}" for r in ordered["row_id"])
-        + "."
+    alt = described(
+        f"Karta över Sveriges regioner, {title.lower()}",
+        (f"{names[r]} {in_text(values[r], unit)}" for r in ordered["row_id"]),
     )
     return plot, alt
 
