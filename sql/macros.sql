@@ -1,11 +1,13 @@
 -- Shared SQL macros, created on every connection that derives tables.
--- Percentages are whole numbers rounded half up, as the follow-up prints them:
--- floor(100·k/d + 0.5) computed exactly in integers.
+-- Percentages are whole numbers rounded half up, as the follow-up prints them (a half
+-- away from zero, as pipeline/numbers.py rounds): floor(100·|k|/d + 0.5) with k's sign,
+-- computed exactly in integers.
 CREATE OR REPLACE TEMP MACRO pct(k, d) AS
-    CASE WHEN d > 0 THEN (200 * CAST(k AS HUGEINT) + d) // (2 * d) END;
+    CASE WHEN d > 0
+        THEN sign(k) * ((200 * abs(CAST(k AS HUGEINT)) + d) // (2 * d)) END;
 -- Millions of kronor with one decimal, rounded half up ("85,9 miljoner kronor").
 CREATE OR REPLACE TEMP MACRO mkr(x) AS
-    CAST((CAST(x AS HUGEINT) + 50000) // 100000 AS DOUBLE) / 10;
+    sign(x) * CAST((abs(CAST(x AS HUGEINT)) + 50000) // 100000 AS DOUBLE) / 10;
 -- A population of respondents by name: recipients, used (the grant), started (hälsosamtal).
 CREATE OR REPLACE TEMP MACRO in_population(population, used_grant, started) AS
     CASE population WHEN 'recipients' THEN true WHEN 'used' THEN used_grant
@@ -63,7 +65,7 @@ CREATE OR REPLACE TEMP MACRO tie_unit(n) AS
     CASE WHEN n = 1 THEN 'procent' WHEN n = 2 THEN 'procent_bada' ELSE 'procent_alla' END;
 -- A figure from the sums of its source rows (see sql/tables/_figures.sql): the count of its
 -- numerator (and value) rows, their sum and largest contribution, the denominator rows'
--- sum. A sum of no rows is no value; a share of nobody is 0 %.
+-- sum. A sum of no rows is no value; a share of nobody is 0 %, of an empty population none.
 CREATE OR REPLACE TEMP MACRO figure_value(aggregation, n, total, largest, den) AS
     CASE aggregation
         WHEN 'count' THEN n
@@ -72,5 +74,6 @@ CREATE OR REPLACE TEMP MACRO figure_value(aggregation, n, total, largest, den) A
         WHEN 'share' THEN pct(CAST(coalesce(total, 0) AS HUGEINT), CAST(den AS HUGEINT))
         WHEN 'mkr' THEN mkr(total)
         WHEN 'round1000' THEN round(CAST(total AS HUGEINT), -3)
-        WHEN 'per1000' THEN round(1000.0 * CAST(total AS BIGINT) / CAST(den AS BIGINT), 1)
+        WHEN 'per1000' THEN CASE WHEN den > 0 THEN
+            round(1000.0 * CAST(coalesce(total, 0) AS BIGINT) / CAST(den AS BIGINT), 1) END
     END;

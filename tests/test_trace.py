@@ -9,9 +9,13 @@ import subprocess
 import sys
 import time
 
+import duckdb
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.sqlfiles import create_macros
 from pipeline.tables.basis import is_synthetic
 from pipeline.tables.spec import table_specs
 from pipeline.trace.cli import UnknownFigure, list_figures, trace
@@ -29,27 +33,37 @@ def lineage(warehouse) -> dict[tuple[int, str], list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def figures(warehouse, build_root) -> list[tuple[int, str, float]]:
+def figures(warehouse, build_root) -> list[tuple[int, str, float, str]]:
+    """Every published figure (figures.csv) with the aggregation that made it."""
+    made_by = dict(
+        warehouse.query(
+            "SELECT bidragsar || '/' || figure_id, aggregation FROM tables.cells"
+        ).iter_rows()
+    )
     out = []
     for year in (2023, 2024):
         df = pl.read_csv(build_root / str(year) / "figures.csv", infer_schema_length=None)
-        out += [(year, f, float(v)) for f, v in zip(df["figure_id"], df["value"], strict=True)]
+        out += [
+            (year, f, float(v), made_by[f"{year}/{f}"])
+            for f, v in zip(df["figure_id"], df["value"], strict=True)
+        ]
     return out
 
 
-def recomputed(lineage, year: int, figure_id: str) -> float:
-    rows = lineage.get((year, figure_id), [])
-    return recompute(rows) if rows else 0.0  # no rows behind a figure: it is zero
+def recomputed(lineage, year: int, figure_id: str, aggregation: str) -> float | None:
+    return recompute(lineage.get((year, figure_id), []), aggregation)
 
 
 def test_every_figure_recomputes_from_its_lineage_alone(figures, lineage):
     assert len(figures) > 2500
     wrong = [
-        (y, f, v, recomputed(lineage, y, f))
-        for y, f, v in figures
-        if recomputed(lineage, y, f) != v
+        (y, f, v, recomputed(lineage, y, f, a))
+        for y, f, v, a in figures
+        if recomputed(lineage, y, f, a) != v
     ]
     assert wrong == []
+    without_rows = [(y, f, v, a) for y, f, v, a in figures if (y, f) not in lineage]
+    assert without_rows and {a for *_, a in without_rows} == {"count"}  # counts of nothing
 
 
 def test_every_lineage_row_names_its_source_completely(lineage):
@@ -327,3 +341,30 @@ def test_a_municipality_page_shows_all_it_contributed(warehouse, build_root):
     # and a figure's trace links each municipality to its page
     trace_page = (folder / "tabell1.all.antal.html").read_text(encoding="utf-8")
     assert 'href="kommun-0380.html">Uppsala kommun (0380)</a>' in trace_page
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    aggregation=st.sampled_from(["count", "sum", "max", "share", "mkr", "round1000", "per1000"]),
+    numerators=st.lists(st.integers(min_value=-(10**8), max_value=10**9), max_size=6),
+    denominators=st.lists(st.integers(min_value=0, max_value=10**9), max_size=6),
+)
+def test_the_trace_recomputes_as_the_derivation_computes(aggregation, numerators, denominators):
+    """The reviewer's recomputation (Python) and the one generic step that makes every
+    figure (the SQL macro figure_value) agree on any rows, the halves of rounding and
+    empty populations included."""
+    con = duckdb.connect()
+    create_macros(con)
+    n, total = len(numerators), sum(numerators) if numerators else None
+    largest = max(numerators) if numerators else None
+    den = sum(denominators) if denominators else None
+    [(in_sql,)] = con.execute(
+        "SELECT CAST(figure_value(?, ?, CAST(? AS DOUBLE), CAST(? AS DOUBLE), "
+        "CAST(? AS DOUBLE)) AS DOUBLE)",
+        [aggregation, n, total, largest, den],
+    ).fetchall()
+    rows = [
+        {"role": "numerator", "contribution": c, "aggregation": aggregation} for c in numerators
+    ]
+    rows += [{"role": "denominator", "contribution": c} for c in denominators]
+    assert recompute(rows, aggregation) == in_sql

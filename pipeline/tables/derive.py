@@ -31,6 +31,7 @@ CELL_SCHEMA = {
     "denominator": pl.Int64,
     "unit": pl.String,
     "data_year": pl.Int32,
+    "aggregation": pl.String,  # how its source rows make it (sql/tables/_figures.sql)
 }
 DUCKDB_TYPES = {pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.String: "VARCHAR"}
 

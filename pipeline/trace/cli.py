@@ -80,9 +80,7 @@ def trace(
         "ORDER BY role DESC, source_file, source_row, contribution, kommunkod",
         params={"y": year, "f": figure_id},
     ).pl()
-    recomputed = recompute(rows.to_dicts())
-    if recomputed is None and rows.is_empty():
-        recomputed = 0.0  # nothing behind it: the figure is zero
+    recomputed = recompute(rows.to_dicts(), cell["aggregation"])
     unpublished = unpublished_derivation(con, year)
     published = published_value(year, figure_id)
     matches = recomputed == cell["value"] and unpublished is None

@@ -144,24 +144,22 @@ def figure_pages(
     pages = []
     for c in cells:
         mine = sums.get(c["figure_id"])
-        recomputed = (
-            from_sums(
-                mine["aggregation"],
-                mine["n_numerator"],
-                mine["total"],
-                mine["largest"] or 0,
-                mine["denominator"],
-            )
+        aggregation = mine["aggregation"] if mine else c["aggregation"]
+        recomputed = (  # a figure without rows: what its aggregation makes of nothing
+            from_sums(aggregation, mine["n_numerator"], mine["total"], mine["largest"] or 0,
+                      mine["denominator"])
             if mine
+            else from_sums(aggregation, 0, 0, 0, 0)
+            if aggregation != "judgement"
             else None
-        )
+        )  # fmt: skip
         spec = specs[c["table_id"]]
         pages.append(
             {
                 **c,
                 "spec": spec,
                 "text": in_text(c["value"], c["unit"]),
-                "rule": RULES.get(mine["aggregation"], "") if mine else "",
+                "rule": RULES.get(aggregation, ""),
                 "recomputed": "–" if recomputed is None else in_table(recomputed, c["unit"]),
                 "matches": recomputed == c["value"],
                 "n_rows": mine["n_rows"] if mine else 0,

@@ -31,7 +31,8 @@ SELECT
          WHEN f.with_n THEN CAST(coalesce(s.denominator, 0) AS BIGINT)
     END AS denominator,
     f.unit,
-    CAST($data_year AS INTEGER) AS data_year
+    CAST($data_year AS INTEGER) AS data_year,
+    f.aggregation
 FROM rows AS f
 JOIN _columns ON _columns.col_id = f.base_col_id
 LEFT JOIN _rows ON _rows.row_id = f.row_id
