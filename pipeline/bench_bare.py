@@ -131,10 +131,30 @@ def trace_step(folder: Path) -> dict:
     return {"trace": trace}
 
 
-def scale(k: int, keep: Path) -> dict:
-    """Synthetic returns for k × the municipalities: ingest, validation, derivation. The
-    warehouse is kept as keep/w.duckdb for `trace_step`."""
-    keep.mkdir(parents=True, exist_ok=True)
+def scaled_municipalities(k: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """k copies of the 290 municipalities (codes and names made unique), and the 2024
+    recipients among them with their allocation keys."""
+    real = load_reference("kommuner")
+    kommuner = pl.concat(
+        real.with_columns(
+            kommunkod=pl.col("kommunkod") + f"{i:04d}" if k > 1 else pl.col("kommunkod"),
+            kommun_namn=pl.col("kommun_namn") + (f" {i}" if k > 1 else ""),
+            kommun=pl.col("kommun") + (f" {i}" if k > 1 else ""),
+        )
+        for i in range(k)
+    )
+    keys = load_ledger("fordelningsnyckel", 2024).select("kommunkod", "belopp_kr")
+    recipients = kommuner.join(
+        keys.with_columns(base=pl.col("kommunkod")).drop("kommunkod"),
+        left_on=pl.col("kommunkod").str.slice(0, 4),
+        right_on="base",
+    )
+    return kommuner, recipients
+
+
+def write_scaled_export(k: int, recipients: pl.DataFrame, folder: Path) -> tuple[int, list[int]]:
+    """One report per recipient in one export (generated as it is written: flat memory);
+    returns how many were written and what each requisitioned."""
     import datetime as dt
 
     from pipeline.synthetic.example_year import example_answers
@@ -142,28 +162,10 @@ def scale(k: int, keep: Path) -> dict:
     from pipeline.synthetic.generate import Money
 
     rng = np.random.default_rng(k)
-    real = load_reference("kommuner")
-    rows = []
-    for i in range(k):
-        rows.append(
-            real.with_columns(
-                kommunkod=pl.col("kommunkod") + f"{i:04d}" if k > 1 else pl.col("kommunkod"),
-                kommun_namn=pl.col("kommun_namn") + (f" {i}" if k > 1 else ""),
-                kommun=pl.col("kommun") + (f" {i}" if k > 1 else ""),
-            )
-        )
-    kommuner = pl.concat(rows)
-    keys = load_ledger("fordelningsnyckel", 2024).select("kommunkod", "belopp_kr")
-    recipients = kommuner.join(
-        keys.with_columns(base=pl.col("kommunkod")).drop("kommunkod"),
-        left_on=pl.col("kommunkod").str.slice(0, 4),
-        right_on="base",
-    )
     form = load_form(2024)
     requisitioned: list[int] = []
 
     def submissions() -> Iterator[Submission]:
-        """One report per recipient, generated as it is written (flat memory)."""
         for i, r in enumerate(recipients.iter_rows(named=True)):
             unused = 0 if rng.uniform() < 0.8 else int(r["belopp_kr"] * rng.uniform(0, 1))
             answers = example_answers(rng, Money(r["belopp_kr"], unused), form)
@@ -172,66 +174,72 @@ def scale(k: int, keep: Path) -> dict:
                 str(10_000_000 + i), dt.datetime(2025, 1, 10, 9, 0), r["kommun_namn"], answers
             )
 
+    written = write_csv(ExportFile(folder / "export.csv", form, [], kind="csv"), submissions())
+    return written, requisitioned
+
+
+def load_scaled_reference(
+    con: duckdb.DuckDBPyConnection,
+    kommuner: pl.DataFrame,
+    recipients: pl.DataFrame,
+    requisitioned: list[int],
+) -> None:
+    """The scaled municipalities and their 2024 ledger into the warehouse."""
+    replace_table(con, "reference.kommuner", kommuner)
+    replace_table(con, "reference.regioner", load_reference("regioner"))
+    replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
+    year = pl.lit(2024, pl.Int32).alias("bidragsar")
+    ledger = recipients.select(
+        year,
+        "kommunkod",
+        "belopp_kr",
+        pl.lit("bench").alias("source_file"),
+        pl.lit("").alias("source_sha256"),
+        pl.lit(0, pl.Int32).alias("source_row"),
+    )
+    replace_partition(con, "ledger.fordelningsnyckel", 2024, ledger)
+    req = recipients.select(year, "kommunkod", pl.Series("belopp_kr", requisitioned))
+    replace_partition(con, "ledger.rekvisitioner", 2024, req)
+
+
+def timed_year_steps(con: duckdb.DuckDBPyConnection, sources: Sources) -> dict:
+    """The grant year's steps (pipeline/steps.py) on the scaled exports, timed in three
+    parts, each with the process's peak memory after it."""
+    timed: dict = {"peak_mb_after": {}}
+    run_year(con, 2024, sources, start="reference/form", until="reference/form")
+    parts = {
+        "ingest": ("raw/return_exports", "staged/submission_money"),
+        "validate": ("validated/submission_checks", "validated/submission_checks"),
+        "derive": ("validated/respondents", "tables/cells"),
+    }
+    for name, (first, last) in parts.items():
+        t = time.perf_counter()
+        done = run_year(con, 2024, sources, start=first, until=last)
+        timed[name] = time.perf_counter() - t
+        timed["peak_mb_after"][name] = peak_mb()
+    derived = done["tables/cells"]
+    timed["figures"] = sum(derived["tables"].values())
+    timed["lineage_rows"] = derived["lineage"]["rows"]
+    return timed
+
+
+def scale(k: int, keep: Path) -> dict:
+    """Synthetic returns for k × the municipalities: ingest, validation, derivation. The
+    warehouse is kept as keep/w.duckdb for `trace_step`."""
+    keep.mkdir(parents=True, exist_ok=True)
+    kommuner, recipients = scaled_municipalities(k)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "2024"
         folder.mkdir()
-        written = write_csv(ExportFile(folder / "export.csv", form, [], kind="csv"), submissions())
-        peak = {"generate": peak_mb()}
+        written, requisitioned = write_scaled_export(k, recipients, folder)
+        generated = peak_mb()
         con = connect(Path(tmp) / "w.duckdb")
-        replace_table(con, "reference.kommuner", kommuner)
-        replace_table(con, "reference.regioner", load_reference("regioner"))
-        replace_table(con, "reference.bidragsar", load_reference("bidragsar"))
-        ledger = recipients.select(
-            pl.lit(2024, pl.Int32).alias("bidragsar"),
-            "kommunkod",
-            "belopp_kr",
-            pl.lit("bench").alias("source_file"),
-            pl.lit("").alias("source_sha256"),
-            pl.lit(0, pl.Int32).alias("source_row"),
-        )
-        replace_partition(con, "ledger.fordelningsnyckel", 2024, ledger)
-        req = recipients.select(
-            pl.lit(2024, pl.Int32).alias("bidragsar"),
-            "kommunkod",
-            pl.Series("belopp_kr", requisitioned),
-        )
-        replace_partition(con, "ledger.rekvisitioner", 2024, req)
-        # The grant year's steps (pipeline/steps.py) on the scaled exports, timed in three
-        # parts, each with the process's peak memory after it.
-        sources = Sources(returns=folder)
-        run_year(con, 2024, sources, start="reference/form", until="reference/form")
-        t = time.perf_counter()
-        run_year(con, 2024, sources, start="raw/return_exports", until="staged/submission_money")
-        ingest = time.perf_counter() - t
-        peak["ingest"] = peak_mb()
-        t = time.perf_counter()
-        run_year(
-            con,
-            2024,
-            sources,
-            start="validated/submission_checks",
-            until="validated/submission_checks",
-        )
-        validate = time.perf_counter() - t
-        peak["validate"] = peak_mb()
-        t = time.perf_counter()
-        done = run_year(con, 2024, sources, start="validated/respondents", until="tables/cells")
-        derived = done["tables/cells"]
-        figures = sum(derived["tables"].values())
-        derive = time.perf_counter() - t
-        peak["derive"] = peak_mb()
+        load_scaled_reference(con, kommuner, recipients, requisitioned)
+        timed = timed_year_steps(con, Sources(returns=folder))
         con.close()  # kept for the trace step, which runs in a process of its own
         shutil.copyfile(Path(tmp) / "w.duckdb", keep / "w.duckdb")
-    return {
-        "k": k,
-        "submissions": written,
-        "ingest": ingest,
-        "validate": validate,
-        "derive": derive,
-        "figures": figures,
-        "lineage_rows": derived["lineage"]["rows"],
-        "peak_mb_after": peak,
-    }
+    timed["peak_mb_after"] = {"generate": generated, **timed["peak_mb_after"]}
+    return {"k": k, "submissions": written, **timed}
 
 
 if __name__ == "__main__":

@@ -95,3 +95,16 @@ def test_a_table_reads_only_the_figures_of_tables_it_names():
     order = [spec.id for spec in derivation_order()]
     for spec in table_specs():
         assert all(order.index(r) < order.index(spec.id) for r in spec.reads), spec.id
+
+
+def test_functions_stay_short():
+    """No function of the pipeline runs much beyond 60 lines: a longer one is split into
+    steps with names that say what they do."""
+    long = []
+    for path in sorted(PIPELINE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 65:
+                    long.append(f"{path.relative_to(PIPELINE)}:{node.name} ({lines} lines)")
+    assert long == []

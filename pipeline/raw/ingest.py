@@ -28,7 +28,7 @@ import polars as pl
 
 from pipeline.db import execute, fetch_one, replace_rows, transaction
 from pipeline.forms import Form
-from pipeline.raw.exports import ExportRejected, check_header, read_export
+from pipeline.raw.exports import ExportRead, ExportRejected, check_header, read_export
 from pipeline.raw.provenance import display_path, entry_digest, sha256_bytes
 
 DDL = """
@@ -166,9 +166,68 @@ def ingest_folder(
     return outcomes
 
 
+def recheck_loaded(
+    path: Path, seen: tuple, data: bytes, form: Form, other_forms: dict[int, Form]
+) -> ExportRejected | None:
+    """A file loaded before: its columns are checked against the form as it is now (the
+    form may have changed since), at every build."""
+    try:
+        header = json.loads(seen[3]) if seen[3] else read_export(path, form, {}, data).header
+        check_header(path, header, form, other_forms)
+    except ExportRejected as e:
+        return e
+    return None
+
+
+def store_export(
+    con: duckdb.DuckDBPyConnection, export: ExportRead, year: int, name: str, sha: str
+) -> None:
+    """A read export into raw.return_cells (one row per non-empty cell, unpivoted by
+    DuckDB, streaming: a file of a quarter of a million reports stays within a few hundred
+    MB), its formulas and its row of raw.export_files, in one transaction."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with transaction(con):
+        con.register("incoming_rows", export.table.to_arrow())
+        execute(
+            con,
+            """INSERT INTO raw.return_cells BY NAME
+               SELECT ?::INTEGER AS bidragsar, ? AS source_file, ? AS source_sha256,
+                      source_row, column_name, value, ?::TIMESTAMP AS ingested_at,
+                      false AS is_formula
+               FROM (UNPIVOT incoming_rows ON COLUMNS(* EXCLUDE (source_row))
+                     INTO NAME column_name VALUE value)""",
+            [year, name, sha, now],
+        )
+        con.unregister("incoming_rows")
+        store_formulas(con, year, name, sha, export.formulas, now)
+        execute(
+            con,
+            "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
+            "? AS source_sha256, 'loaded' AS status, ? AS format, ? AS encoding, "
+            "? AS delimiter, ? AS rows, ?::TIMESTAMP AS ingested_at, ? AS header",
+            [year, name, sha, export.format, export.encoding, export.delimiter,
+             export.row_count, now, json.dumps(export.header, ensure_ascii=False)],
+        )  # fmt: skip
+
+
+def record_rejected(
+    con: duckdb.DuckDBPyConnection, year: int, name: str, sha: str, reason: str
+) -> None:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    execute(
+        con,
+        "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
+        "? AS source_sha256, 'rejected' AS status, ? AS reason, 0 AS rows, "
+        "?::TIMESTAMP AS ingested_at",
+        [year, name, sha, reason, now],
+    )
+
+
 def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, form: Form, other_forms: dict[int, Form]
 ) -> FileOutcome:
+    """One export file: loaded (a file seen before, with the same bytes, is skipped once
+    its columns are checked again), or rejected with the reason."""
     name = display_path(path)
     try:
         data = read_entry(path)
@@ -182,62 +241,18 @@ def ingest_file(
         [form.year, name, sha],
     )
     if seen and seen[0] == "loaded":
-        # The form may have changed since the file was loaded: its columns are checked
-        # against the form as it is now, at every build.
-        try:
-            header = json.loads(seen[3]) if seen[3] else read_export(path, form, {}, data).header
-            check_header(path, header, form, other_forms)
-        except ExportRejected as e:
-            return FileOutcome(name, "rejected", 0, e.reason, sha, e.sv)
+        rejected = recheck_loaded(path, seen, data, form, other_forms)
+        if rejected is not None:
+            return FileOutcome(name, "rejected", 0, rejected.reason, sha, rejected.sv)
         return FileOutcome(name, "skipped", seen[1] or 0, "", sha)
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     try:
         export = read_export(path, form, other_forms, data)
     except ExportRejected as e:  # read again at every build: the form may be corrected
-        if seen is not None:
-            return FileOutcome(name, "rejected", 0, e.reason, sha, e.sv)
-        execute(
-            con,
-            "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
-            "? AS source_sha256, 'rejected' AS status, ? AS reason, 0 AS rows, "
-            "?::TIMESTAMP AS ingested_at",
-            [form.year, name, sha, e.reason, now],
-        )
+        if seen is None:
+            record_rejected(con, form.year, name, sha, e.reason)
         return FileOutcome(name, "rejected", 0, e.reason, sha, e.sv)
     del data
-    with transaction(con):
-        # One row per non-empty cell, unpivoted by DuckDB (streaming: a file of a
-        # quarter of a million reports stays within a few hundred MB).
-        con.register("incoming_rows", export.table.to_arrow())
-        execute(
-            con,
-            """INSERT INTO raw.return_cells BY NAME
-               SELECT ?::INTEGER AS bidragsar, ? AS source_file, ? AS source_sha256,
-                      source_row, column_name, value, ?::TIMESTAMP AS ingested_at,
-                      false AS is_formula
-               FROM (UNPIVOT incoming_rows ON COLUMNS(* EXCLUDE (source_row))
-                     INTO NAME column_name VALUE value)""",
-            [form.year, name, sha, now],
-        )
-        con.unregister("incoming_rows")
-        store_formulas(con, form.year, name, sha, export.formulas, now)
-        execute(
-            con,
-            "INSERT INTO raw.export_files BY NAME SELECT ? AS bidragsar, ? AS source_file, "
-            "? AS source_sha256, 'loaded' AS status, ? AS format, ? AS encoding, "
-            "? AS delimiter, ? AS rows, ?::TIMESTAMP AS ingested_at, ? AS header",
-            [
-                form.year,
-                name,
-                sha,
-                export.format,
-                export.encoding,
-                export.delimiter,
-                export.row_count,
-                now,
-                json.dumps(export.header, ensure_ascii=False),
-            ],
-        )
+    store_export(con, export, form.year, name, sha)
     return FileOutcome(name, "loaded", export.row_count, "", sha)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 import polars as pl
@@ -58,68 +59,41 @@ def published_value(year: int, figure_id: str) -> float | None:
     return float(found[0]) if found and found[0] is not None else None
 
 
-def trace(
-    con: duckdb.DuckDBPyConnection,
-    year: int,
-    figure_id: str,
-    out=sys.stdout,
-    csv_path: Path | None = None,
-) -> bool:
-    """Print the trace of one figure; returns whether the recomputed value matches."""
-    cell = con.execute(
-        "SELECT * FROM tables.cells WHERE bidragsar = ? AND figure_id = ?", [year, figure_id]
-    ).fetchall()
-    if not cell:
-        ids = [f for _, f in figure_ids(con, year)]
-        raise UnknownFigure(figure_id, difflib.get_close_matches(figure_id, ids, n=5, cutoff=0.6))
-    cols = [d[0] for d in con.description] if con.description else []
-    cell = dict(zip(cols, cell[0], strict=True))
-    spec = table_spec(cell["table_id"])
-    rows = con.sql(
-        "SELECT * FROM lineage.rows WHERE bidragsar = $y AND figure_id = $f "
-        "ORDER BY role DESC, source_file, source_row, contribution, kommunkod",
+def figure_cell(con: duckdb.DuckDBPyConnection, year: int, figure_id: str) -> dict:
+    """A published figure's row of tables.cells; UnknownFigure (with the ids that look
+    like it) when the year has none of that id."""
+    found = con.sql(
+        "SELECT * FROM tables.cells WHERE bidragsar = $y AND figure_id = $f",
         params={"y": year, "f": figure_id},
     ).pl()
-    recomputed = recompute(rows.to_dicts(), cell["aggregation"])
-    unpublished = unpublished_derivation(con, year)
-    published = published_value(year, figure_id)
-    matches = recomputed == cell["value"] and unpublished is None
+    if found.is_empty():
+        ids = [f for _, f in figure_ids(con, year)]
+        raise UnknownFigure(figure_id, difflib.get_close_matches(figure_id, ids, n=5, cutoff=0.6))
+    return found.row(0, named=True)
+
+
+def print_definition(cell: dict, year: int, out: TextIO) -> None:
+    """What the figure is: its table, row and column, population, definition and basis."""
+    spec = table_spec(cell["table_id"])
+    n = f"; denominator: {cell['denominator']}" if cell["denominator"] is not None else ""
     synthetic = is_synthetic(spec, cell["row_id"], year)
-    print(f"{figure_id} = {in_text(cell['value'], cell['unit'])}  ({year})", file=out)
+    basis = "SYNTHETIC answers (not the municipalities' real answers)" if synthetic else None
+    print(f"{cell['figure_id']} = {in_text(cell['value'], cell['unit'])}  ({year})", file=out)
     print(f"  {spec.number}. {spec.title}", file=out)
     print(f"  row: {cell['row_label']}; column: {cell['col_label']}", file=out)
-    print(
-        f"  population: {spec.population_label}"
-        + (f"; denominator: {cell['denominator']}" if cell["denominator"] is not None else ""),
-        file=out,
-    )
+    print(f"  population: {spec.population_label}{n}", file=out)
     print(f"  definition: sql/tables/{spec.sql}.sql (the figures and their source rows)", file=out)
-    print(
-        "  data: "
-        + (
-            "SYNTHETIC answers (not the municipalities' real answers)"
-            if synthetic
-            else "real figures"
-        ),
-        file=out,
-    )
-    by_role = rows.group_by("role").len().sort("role")
-    print(
-        f"  source rows: {rows.height} ("
-        + ", ".join(f"{n} {r}" for r, n in by_role.iter_rows())
-        + ")",
-        file=out,
-    )
+    print(f"  data: {basis or 'real figures'}", file=out)
+
+
+def print_rows(rows: pl.DataFrame, out: TextIO) -> None:
+    """Every source row, with its role, municipality, submission, file, row and cells."""
+    by_role = ", ".join(f"{n} {r}" for r, n in rows.group_by("role").len().sort("role").iter_rows())
+    print(f"  source rows: {rows.height} ({by_role})", file=out)
     shown = rows.select(
-        "role",
-        "kommunkod",
-        "kommun",
-        "submission_id",
-        "source_file",
-        "source_row",
-        "cells",
+        "role", "kommunkod", "kommun", "submission_id", "source_file", "source_row", "cells",
         "contribution",
-    )
+    )  # fmt: skip
     with pl.Config(
         tbl_rows=-1,
         tbl_width_chars=160,
@@ -128,7 +102,29 @@ def trace(
         tbl_hide_column_data_types=True,
     ):
         print(shown, file=out)
+
+
+def trace(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    figure_id: str,
+    out: TextIO = sys.stdout,
+    csv_path: Path | None = None,
+) -> bool:
+    """Print the trace of one figure; returns whether the recomputed value matches."""
+    cell = figure_cell(con, year, figure_id)
+    rows = con.sql(
+        "SELECT * FROM lineage.rows WHERE bidragsar = $y AND figure_id = $f "
+        "ORDER BY role DESC, source_file, source_row, contribution, kommunkod",
+        params={"y": year, "f": figure_id},
+    ).pl()
+    recomputed = recompute(rows.to_dicts(), cell["aggregation"])
+    unpublished = unpublished_derivation(con, year)
+    matches = recomputed == cell["value"] and unpublished is None
+    print_definition(cell, year, out)
+    print_rows(rows, out)
     if unpublished is not None:
+        published = published_value(year, figure_id)
         print(
             f"  NOT PUBLISHED: {unpublished}. These rows and the value {cell['value']} are that "
             f"unpublished derivation's; the published value is "

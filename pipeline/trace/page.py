@@ -202,6 +202,28 @@ def municipality_pages(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:
     ]
 
 
+def figure_words(figures: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Per figure, what a municipality's page says of it: its table (and that table's
+    place), its value as the text prints it, and whether it rests on synthetic data."""
+    specs = {s.id: (i, s) for i, s in enumerate(table_specs())}
+    synthetic = ' <span class="syntetisk">(syntetisk)</span>'
+    return pl.DataFrame(
+        [
+            {
+                "figure_id": f["figure_id"],
+                "order": specs[f["table_id"]][0],
+                "table": specs[f["table_id"]][1].number,
+                "text": in_text(f["value"], f["unit"]),
+                "mark": synthetic if is_synthetic(specs[f["table_id"]][1], f["row_id"], year)
+                else "",
+            }
+            for f in figures.iter_rows(named=True)
+        ],
+        schema={"figure_id": pl.String, "order": pl.Int64, "table": pl.String,
+                "text": pl.String, "mark": pl.String},
+    )  # fmt: skip
+
+
 def municipality_figure_rows(
     con: duckdb.DuckDBPyConnection, year: int
 ) -> dict[str, tuple[int, markupsafe.Markup]]:
@@ -209,33 +231,32 @@ def municipality_figure_rows(
     column-wise (70 000 rows at 1×; a template loop over them took two seconds), each
     figure's words (table, value, basis) worked out once per figure, every text escaped."""
     found = con.sql(sql_text("trace/kommun_figures"), params={"bidragsar": year}).pl()
-    specs = {s.id: (i, s) for i, s in enumerate(table_specs())}
     per_figure = found.select("figure_id", "table_id", "row_id", "value", "unit").unique()
-    words = pl.DataFrame(
-        [
-            {
-                "figure_id": f["figure_id"],
-                "order": specs[f["table_id"]][0],
-                "table": specs[f["table_id"]][1].number,
-                "text": in_text(f["value"], f["unit"]),
-                "mark": ' <span class="syntetisk">(syntetisk)</span>'
-                if is_synthetic(specs[f["table_id"]][1], f["row_id"], year)
-                else "",
-            }
-            for f in per_figure.iter_rows(named=True)
-        ],
-        schema={
-            "figure_id": pl.String,
-            "order": pl.Int64,
-            "table": pl.String,
-            "text": pl.String,
-            "mark": pl.String,
-        },
-    )
     cell = "</td><td>"
+    line = [
+        pl.lit("\n<tr><td>"),
+        escaped("table"),
+        pl.lit(cell),
+        escaped("row_label"),
+        pl.lit(cell),
+        escaped("col_label"),
+        pl.lit('</td><td><a href="'),
+        escaped("figure_id"),
+        pl.lit(".html#"),
+        escaped("figure_id"),
+        pl.lit('">'),
+        escaped("text"),
+        pl.lit("</a>"),
+        pl.col("mark"),
+        pl.lit(cell),
+        escaped("role"),
+        pl.lit(cell),
+        escaped("bidrag"),
+        pl.lit("</td></tr>\n"),
+    ]  # fmt: skip
     html = (
         found.with_row_index("position")
-        .join(words, on="figure_id", how="left")
+        .join(figure_words(per_figure, year), on="figure_id", how="left")
         .with_columns(
             role=pl.col("role").replace_strict(ROLES, default=pl.col("role")),
             bidrag=pl.col("bidrag").map_elements(number, return_dtype=pl.String),
@@ -244,27 +265,7 @@ def municipality_figure_rows(
         .sort("kommunkod", "order", "position")
         .select(
             "kommunkod",
-            line=pl.concat_str(
-                pl.lit("\n<tr><td>"),
-                escaped("table"),
-                pl.lit(cell),
-                escaped("row_label"),
-                pl.lit(cell),
-                escaped("col_label"),
-                pl.lit('</td><td><a href="'),
-                escaped("figure_id"),
-                pl.lit(".html#"),
-                escaped("figure_id"),
-                pl.lit('">'),
-                escaped("text"),
-                pl.lit("</a>"),
-                pl.col("mark"),
-                pl.lit(cell),
-                escaped("role"),
-                pl.lit(cell),
-                escaped("bidrag"),
-                pl.lit("</td></tr>\n"),
-            ),
+            line=pl.concat_str(line),
         )
         .group_by("kommunkod", maintain_order=True)
         .agg(pl.len().alias("count"), pl.col("line").str.join(""))

@@ -98,6 +98,46 @@ def _describe(row: dict[str, Any], rule: Rule, form_labels: dict[str, str]) -> t
     return column, value, message
 
 
+def failing_row_keys(keyed: pl.DataFrame, rules: tuple[Rule, ...], suite_name: str) -> dict:
+    """Each rule's Great Expectations result and the keys (row_key) of its failing rows,
+    by rule id: one suite holding every rule, run once on the frame."""
+    gx, batch_definition = gx_context()
+    suite = gx.ExpectationSuite(name=suite_name, expectations=[expectation(r) for r in rules])
+    if keyed.is_empty():
+        return {}
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": keyed.to_pandas()})
+    validated = batch.validate(
+        suite,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_key"]},
+    ).results
+    return {
+        r.expectation_config.meta["rule"]: (
+            r.success,
+            sorted({int(i["row_key"]) for i in (r.result.get("unexpected_index_list") or [])}),
+        )
+        for r in validated
+    }
+
+
+def failure_record(row: dict, rule: Rule, form_labels: dict[str, str]) -> dict:
+    """A failing row as validated.failures stores it: the rule, where (submission, file,
+    row, column) and what (the value and the message)."""
+    column, value, message = _describe(row, rule, form_labels)
+    return {
+        "rule_id": rule.id,
+        "severity": rule.severity,
+        "rule": rule.text,
+        "submission_id": row.get("submission_id"),
+        "kommunkod": row.get("kommunkod"),
+        "source_file": row.get("source_file"),
+        "source_row": row.get("source_row"),
+        "is_current": row.get("is_current"),
+        "column": column,
+        "value": value,
+        "message": message,
+    }
+
+
 def run_rules(
     frame: pl.DataFrame,
     rules: tuple[Rule, ...],
@@ -106,67 +146,22 @@ def run_rules(
     form_labels: dict[str, str] | None = None,
 ) -> Outcome:
     """Validate the frame with one suite holding every rule; collect each failing row."""
-    gx, batch_definition = gx_context()
     keyed = frame.with_row_index("row_key")
-    suite = gx.ExpectationSuite(
-        name=f"{stage}_{year}", expectations=[expectation(r) for r in rules]
-    )
-    results, failures = [], []
-    if frame.is_empty():
-        validated = []
-    else:
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": keyed.to_pandas()})
-        validated = batch.validate(
-            suite,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": ["row_key"],
-            },
-        ).results
-    by_rule = {r.expectation_config.meta["rule"]: r for r in validated}
-    failing_rows = {
-        rule: sorted({int(i["row_key"]) for i in (r.result.get("unexpected_index_list") or [])})
-        for rule, r in by_rule.items()
-    }
+    by_rule = failing_row_keys(keyed, rules, f"{stage}_{year}")
     # Only the failing rows become dicts (a large year has hundreds of thousands of rows).
-    wanted = sorted({k for keys in failing_rows.values() for k in keys})
+    wanted = sorted({k for _, keys in by_rule.values() for k in keys})
     rows = dict(zip(wanted, keyed[wanted].to_dicts(), strict=True)) if wanted else {}
+    where = {"bidragsar": year, "stage": stage}
+    results, failures = [], []
     for rule in rules:
-        outcome = by_rule.get(rule.id)
-        failing = failing_rows.get(rule.id, [])
-        passed = outcome.success if outcome else True
+        passed, failing = by_rule.get(rule.id, (True, []))
         results.append(
-            {
-                "bidragsar": year,
-                "stage": stage,
-                "rule_id": rule.id,
-                "severity": rule.severity,
-                "rule": rule.text,
-                "passed": passed,
-                "checked_rows": frame.height,
-                "failing_rows": len(failing),
-            }
-        )
-        for key in failing:
-            row = rows[key]
-            column, value, message = _describe(row, rule, form_labels or {})
-            failures.append(
-                {
-                    "bidragsar": year,
-                    "stage": stage,
-                    "rule_id": rule.id,
-                    "severity": rule.severity,
-                    "rule": rule.text,
-                    "submission_id": row.get("submission_id"),
-                    "kommunkod": row.get("kommunkod"),
-                    "source_file": row.get("source_file"),
-                    "source_row": row.get("source_row"),
-                    "is_current": row.get("is_current"),
-                    "column": column,
-                    "value": value,
-                    "message": message,
-                }
-            )
+            {**where, "rule_id": rule.id, "severity": rule.severity, "rule": rule.text,
+             "passed": passed, "checked_rows": frame.height, "failing_rows": len(failing)}
+        )  # fmt: skip
+        failures += [
+            {**where, **failure_record(rows[key], rule, form_labels or {})} for key in failing
+        ]
     return Outcome(
         pl.DataFrame(results, schema=RESULT_SCHEMA), pl.DataFrame(failures, schema=FAILURE_SCHEMA)
     )
