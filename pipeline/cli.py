@@ -115,11 +115,20 @@ def bench(
 
 
 @app.command()
-def extract_seeds(check: bool = False) -> None:
+def extract_seeds(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare with the files in raw/, write nothing.")
+    ] = False,
+    seeds: Annotated[Path | None, typer.Option(help="Default: HALSOSAMTAL_SEEDS.")] = None,
+    raw: Annotated[Path | None, typer.Option(help="Default: HALSOSAMTAL_RAW.")] = None,
+) -> None:
     """Re-extract the real money figures from ../shared/seeds/ into raw/."""
-    from pipeline.seeds.extract import main
+    from pipeline.config import settings
+    from pipeline.seeds.extract import write_extraction
 
-    raise typer.Exit(main(["--check"] if check else []))
+    raise typer.Exit(
+        write_extraction(seeds or settings().seeds, raw or settings().raw, check=check)
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ raw/README.md and asserted by tests/test_seed_extraction.py.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import difflib
 import io
@@ -27,7 +26,6 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from pathlib import Path
 
-from pipeline.config import settings
 from pipeline.numbers import round_half_up
 
 SEED_DECISION = "001_30091baa71b0437c.txt"
@@ -395,30 +393,22 @@ def extract(seeds: Path, raw: Path) -> dict[Path, str]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=settings().seeds)
-    parser.add_argument("--raw", type=Path, default=settings().raw)
-    parser.add_argument(
-        "--check", action="store_true", help="only compare with the files in raw/, write nothing"
-    )
-    args = parser.parse_args(argv)
-    outputs = extract(args.seeds, args.raw)
+def write_extraction(seeds: Path, raw: Path, check: bool = False) -> int:
+    """Extract the money figures from `seeds` into `raw` (the `extract-seeds` command);
+    with `check`, only say which files differ from a fresh extraction. Returns an exit
+    code: 1 when checking found a difference."""
+    outputs = extract(seeds, raw)
     stale = [
         p
         for p, t in outputs.items()
-        if not (args.raw / p).exists() or (args.raw / p).read_text(encoding="utf-8") != t
+        if not (raw / p).exists() or (raw / p).read_text(encoding="utf-8") != t
     ]
-    if args.check:
+    if check:
         for p in stale:
             print(f"differs from a fresh extraction: raw/{p}", file=sys.stderr)
         return 1 if stale else 0
     for path, content in outputs.items():
-        (args.raw / path).parent.mkdir(parents=True, exist_ok=True)
-        (args.raw / path).write_text(content, encoding="utf-8")
+        (raw / path).parent.mkdir(parents=True, exist_ok=True)
+        (raw / path).write_text(content, encoding="utf-8")
         print(f"wrote raw/{path}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
