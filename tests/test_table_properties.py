@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +124,27 @@ def test_choice_tables_on_random_returns(generated):
                     elif size:
                         assert r["value"] == int(100 * ticked / size + 0.5)
         con.close()
+
+
+def test_a_table_sql_that_breaks_the_contract_is_named(tmp_path, monkeypatch):
+    """A table's SQL yields figures and source rows with known columns: one that yields
+    another column fails with the file and the table named, not a bare DuckDB error."""
+    import dataclasses
+
+    from pipeline.tables import derive
+    from pipeline.tables.spec import table_spec
+
+    spec = table_spec("tabell1")
+    broken = tmp_path / "broken.sql"
+    broken.write_text("SELECT 'figure' AS role, 'x' AS row_id, 'antal' AS col_id, 1 AS oops")
+    spec = dataclasses.replace(spec, sql="broken")
+    monkeypatch.setattr(type(spec), "sql_file", property(lambda s: broken))
+    con = duckdb.connect()
+    create_macros(con)
+    derive.create_current_tables(con)
+    with derive.labels(con, spec):
+        run = derive.Run(spec, 2024, 0, spec.parts[0], 2024, {"bidragsar": 2024})
+        with pytest.raises(
+            ValueError, match=r"sql/tables/broken\.sql \(table tabell1, 2024\).*oops"
+        ):
+            derive.insert_run(con, run)

@@ -163,7 +163,14 @@ def insert_run(con: duckdb.DuckDBPyConnection, run: Run) -> None:
     figures, made from those rows by the one generic step, into current_cells."""
     run_no = fetch_one(con, "SELECT coalesce(max(run_no) + 1, 0) FROM current_rows")[0]
     sql, params = run.wrap(run.spec.sql_text(), ROWS_SELECT)
-    execute(con, f"INSERT INTO current_rows BY NAME {sql}", {**params, "run_no": run_no})
+    try:
+        execute(con, f"INSERT INTO current_rows BY NAME {sql}", {**params, "run_no": run_no})
+    except duckdb.Error as e:  # a table's SQL that breaks the contract: say which
+        raise ValueError(
+            f"sql/tables/{run.spec.sql}.sql (table {run.spec.id}, {run.data_year}): its rows "
+            f"must be figures and source rows with the columns of ROW_SCHEMA "
+            f"(pipeline/tables/derive.py): {e}"
+        ) from e
     figures = sql_text("tables/_figures")
     values = {
         "run_no": run_no,
