@@ -115,12 +115,16 @@ def test_dagster_sees_the_inputs_and_the_sql_as_versions(tmp_path):
     built from other inputs or other SQL as stale."""
     import dagster as dg
 
+    from pipeline import worker
     from pipeline.assets.inputs import inputs
     from pipeline.definitions import defs
     from pipeline.partitions import FORCE_TAG
     from pipeline.sqlfiles import sql_version
 
-    result = dg.materialize([inputs], partition_key="2024", tags={FORCE_TAG: "true"})
+    try:
+        result = dg.materialize([inputs], partition_key="2024", tags={FORCE_TAG: "true"})
+    finally:
+        worker.stop()  # the gate starts the worker for the run's work; no run stops it here
     (event,) = result.get_asset_materialization_events()
     tags = event.step_materialization_data.materialization.tags
     assert tags["dagster/data_version"] == freshness.fingerprint(freshness.source_state(2024))
