@@ -25,6 +25,7 @@ from pipeline.raw.reference import load_ledger, load_reference  # noqa: E402
 from pipeline.steps import Sources, load_reference_data, run_year, year_steps  # noqa: E402
 
 IMPORTS = time.perf_counter() - T0
+DERIVE = "derive tables and lineage (SQL)"
 # The benchmark's lines: the grant year's steps (pipeline/steps.py), grouped.
 BENCH_LABELS = {
     "ledger/fordelningsnyckel": "load reference + ledger",
@@ -35,8 +36,8 @@ BENCH_LABELS = {
     "staged/answers": "stage (SQL)",
     "staged/submission_money": "stage (SQL)",
     "validated/submission_checks": "validate reports (Great Expectations)",
-    "validated/respondents": "derive tables and lineage (SQL)",
-    "tables/cells": "derive tables and lineage (SQL)",
+    "validated/respondents": DERIVE,
+    "tables/cells": DERIVE,
     "validated/table_checks": "validate tables (Great Expectations)",
 }
 YEARS = (2023, 2024)

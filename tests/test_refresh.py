@@ -161,7 +161,8 @@ def figures(env: Env, version: str) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> Env:
+def first_build(tmp_path_factory) -> Env:
+    """2023 and 2024 built once from a copy of raw/ (version v1 of each)."""
     e = Env(tmp_path_factory.mktemp("refresh"))
     shutil.copytree(raw_dir(), e.raw)
     e.home.mkdir()
@@ -170,6 +171,15 @@ def env(tmp_path_factory) -> Env:
     assert result.returncode == 0, result.stdout + result.stderr
     assert e.versions() == ["v1"]
     return e
+
+
+@pytest.fixture
+def env(first_build: Env, tmp_path: Path) -> Env:
+    """Each test's own copy of the first build (inputs, outputs, warehouse, Dagster home):
+    no test sees what another changed, in whatever order they run."""
+    own = Env(tmp_path / "env")
+    shutil.copytree(first_build.root, own.root, symlinks=True)
+    return own
 
 
 @pytest.mark.slow
