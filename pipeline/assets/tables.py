@@ -1,9 +1,8 @@
-"""Table assets per grant year: the reports that count, every table's figures and their
-source rows."""
+"""Table assets per grant year: every table's figures and their source rows."""
 
 import dagster as dg
 
-from pipeline.assets.returns import sql_model_asset, submission_money
+from pipeline.assets.validation import respondents
 from pipeline.partitions import grant_year_partitions, partition_year, this_and_next_year
 from pipeline.sqlfiles import sql_version
 from pipeline.tables.derive import derive_year
@@ -11,22 +10,6 @@ from pipeline.tables.spec import TABLES_DIR
 from pipeline.warehouse import Warehouse
 
 GROUP = "tables"
-
-respondents = sql_model_asset(
-    "validated/respondents",
-    [
-        submission_money,
-        dg.AssetKey(["validated", "submission_checks"]),
-        dg.AssetKey(["ledger", "fordelningsnyckel"]),
-        dg.AssetKey(["reference", "bidragsar"]),
-    ],
-    "The current return report of each recipient that passed validation (a report in "
-    "quarantine stays out until corrected), with the populations every table is defined "
-    "on (recipients, used the grant, started hälsosamtal), Tabell 1's classification of "
-    "how much of the grant was used, and the municipality's target group recovered from "
-    "its allocation key.",
-    group="validated",
-)
 
 
 @dg.multi_asset(

@@ -1,4 +1,5 @@
-"""Validation assets per grant year: Great Expectations suites run as Dagster asset checks."""
+"""Validation assets per grant year: Great Expectations suites run as Dagster asset checks,
+and the reports that passed them (validated.respondents), which every table reads."""
 
 import shutil
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipeline.assets.returns import sql_model_asset, submission_money
 from pipeline.config import run_dir
 from pipeline.partitions import grant_year_partitions, partition_year
 from pipeline.validation.report import write_validation_report
@@ -183,3 +185,20 @@ def table_checks(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
         },
         check_results=checks,
     )
+
+
+respondents = sql_model_asset(
+    "validated/respondents",
+    [
+        submission_money,
+        dg.AssetKey(["validated", "submission_checks"]),
+        dg.AssetKey(["ledger", "fordelningsnyckel"]),
+        dg.AssetKey(["reference", "bidragsar"]),
+    ],
+    "The current return report of each recipient that passed validation (a report in "
+    "quarantine stays out until corrected), with the populations every table is defined "
+    "on (recipients, used the grant, started hälsosamtal), Tabell 1's classification of "
+    "how much of the grant was used, and the municipality's target group recovered from "
+    "its allocation key.",
+    group=GROUP,
+)
