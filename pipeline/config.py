@@ -1,7 +1,8 @@
 """Every path and setting of the pipeline, in one object: `Settings`, read from the
 environment by `settings()` (the one place that reads it), at the time of the call, so
 that tests, the build command and `dagster dev` can point the same code at other folders.
-The Dagster resource of the warehouse (pipeline/warehouse.py) is made from it.
+The Dagster definitions take theirs (the warehouse resource, the sensor's interval, the
+refresh schedule) when they are loaded.
 
 * ``HALSOSAMTAL_RAW``: the raw inputs (default ``raw/``). Dagster reads the grant years
   (its partitions) from it when the definitions are loaded.
@@ -16,6 +17,9 @@ The Dagster resource of the warehouse (pipeline/warehouse.py) is made from it.
   process to 8 GB.
 * ``HALSOSAMTAL_WAREHOUSE_WAIT``: how long a run waits for another writer of the
   warehouse before it fails (and is retried), in seconds (default an hour).
+* ``HALSOSAMTAL_SENSOR_SECONDS``: how often the sensor looks for new exports (default 2).
+* ``HALSOSAMTAL_REFRESH_CRON``, ``HALSOSAMTAL_REFRESH_TZ``: the daily refresh (default
+  ``0 6 * * *``, ``Europe/Stockholm``).
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ class Settings:
     contact: str  # where its readers ask about it
     duckdb_memory: str
     warehouse_wait_seconds: float
+    sensor_seconds: int  # how often the daemon's sensor looks for new export files
+    refresh_cron: str  # when the daily refresh runs (cron), and in which time zone
+    refresh_timezone: str
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -64,8 +71,19 @@ class Settings:
                 "Frågor om uppföljningen: Socialstyrelsen, socialstyrelsen.se",
             ),
             duckdb_memory=environ.get("HALSOSAMTAL_DUCKDB_MEMORY", "1GB"),
-            warehouse_wait_seconds=float(environ.get("HALSOSAMTAL_WAREHOUSE_WAIT", "3600")),
+            warehouse_wait_seconds=number(environ, "HALSOSAMTAL_WAREHOUSE_WAIT", "3600"),
+            sensor_seconds=int(number(environ, "HALSOSAMTAL_SENSOR_SECONDS", "2")),
+            refresh_cron=environ.get("HALSOSAMTAL_REFRESH_CRON", "0 6 * * *"),
+            refresh_timezone=environ.get("HALSOSAMTAL_REFRESH_TZ", "Europe/Stockholm"),
         )
+
+
+def number(environ: Mapping[str, str], var: str, default: str) -> float:
+    value = environ.get(var, default)
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{var}={value!r}: a number of seconds is expected") from None
 
 
 def settings() -> Settings:

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 import dagster as dg
 
+from pipeline.config import settings
 from pipeline.freshness import current_version, returns_entries
 from pipeline.partitions import grant_years, next_year
 from pipeline.raw.provenance import entry_digest, readable_name
@@ -45,7 +45,7 @@ def state_key(state: dict[str, str]) -> str:
 
 @dg.sensor(
     job_name=JOB,
-    minimum_interval_seconds=int(os.environ.get("HALSOSAMTAL_SENSOR_SECONDS", "2")),
+    minimum_interval_seconds=settings().sensor_seconds,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Requests a run of a grant year, and of the year after it (whose report "
     "compares with it), when a file in raw/returns/YEAR/ is new or its content changed.",
@@ -79,8 +79,8 @@ def returns_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
 
 @dg.schedule(
     job_name=JOB,
-    cron_schedule=os.environ.get("HALSOSAMTAL_REFRESH_CRON", "0 6 * * *"),
-    execution_timezone=os.environ.get("HALSOSAMTAL_REFRESH_TZ", "Europe/Stockholm"),
+    cron_schedule=settings().refresh_cron,
+    execution_timezone=settings().refresh_timezone,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Every morning, refreshes each grant year that is not current (its inputs "
     "or the code differ from its latest publication), oldest first; skips without a run "

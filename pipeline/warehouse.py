@@ -36,6 +36,9 @@ class Warehouse(DuckDBResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         run = context.run
+        # A build started the worker for all its runs; a run of the daemon starts its own
+        # once it has work (raw/inputs) and teardown stops it at the run's end.
+        self._worker_before = worker.running()
         if run is None:  # not in a run (a sensor, a test building the resource): no lock
             return
         partition = run.tags.get("dagster/partition")
@@ -47,16 +50,15 @@ class Warehouse(DuckDBResource):
                 context.log.info(message)
 
         self._lock = WriterLock(self.file).acquire(who, settings().warehouse_wait_seconds, say=log)
-        # A build started the worker for all its runs; a run of the daemon starts its own
-        # once it has work (raw/inputs) and this stops it at the run's end.
-        self._worker_before = worker.running()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if not self._worker_before and worker.running():
-            worker.stop()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        try:
+            if not self._worker_before and worker.running():
+                worker.stop()
+        finally:  # the writer lock is released whatever happened to the worker
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -29,6 +29,7 @@ import importlib
 import logging
 import multiprocessing as mp
 import os
+import pickle
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -87,11 +88,22 @@ def serve(conn: Connection) -> None:
         try:
             reply: tuple = (True, run(*task))
         except BaseException as error:  # the caller's to raise
-            reply = (False, (error, traceback.format_exc()))
+            reply = (False, (readable_here(error), traceback.format_exc()))
         try:
             conn.send(reply)
         except Exception as error:  # an outcome that does not pickle
             conn.send((False, (RuntimeError(f"{task[0]}: {error}"), traceback.format_exc())))
+
+
+def readable_here(error: BaseException) -> BaseException:
+    """The error as the caller can rebuild it: some errors pickle but do not unpickle
+    (their constructor wants other arguments; Great Expectations has such), and those
+    travel as a RuntimeError with the same words."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
 
 
 @dataclass
@@ -102,35 +114,46 @@ class Worker:
     process: BaseProcess
     conn: Connection
     pending: collections.deque[Future] = field(default_factory=collections.deque)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # `pending` and `gone`
+    # Sends one at a time, in the order of `pending`; never held by the reader, so a send
+    # that waits for the worker to read never blocks the results the worker waits to send.
+    sending: threading.Lock = field(default_factory=threading.Lock)
     then_import: tuple[str, ...] = ()
     gone: bool = False  # it answered its last: a task sent now would never be answered
     reader: threading.Thread | None = None
 
     def submit(self, target: str, *args: Any) -> Future:
         future: Future = Future()
-        with self.lock:
-            try:
+        with self.sending:
+            with self.lock:
                 if self.gone:
-                    raise WorkerGone()
-                self.conn.send((target, *args))
+                    future.set_exception(WorkerGone())
+                    return future
                 self.pending.append(future)
-            except (OSError, ValueError, WorkerGone):
-                future.set_exception(WorkerGone())
+            try:
+                self.conn.send((target, *args))
+            except (OSError, ValueError):  # gone (or the task does not pickle: run it here)
+                with self.lock:
+                    if future in self.pending:
+                        self.pending.remove(future)
+                if not future.done():
+                    future.set_exception(WorkerGone())
         return future
 
     def read(self) -> None:
-        """Hand each outcome to its future; when the worker is gone, fail what it owed."""
+        """Hand each outcome to its future; when the worker is gone, or an outcome cannot
+        be read, fail what it owed (the callers then run their tasks here)."""
         while True:
             try:
                 reply = self.conn.recv()
-            except (EOFError, OSError):
+                if reply is None:  # stopped: it owes nothing
+                    break
+                ok, value = reply
+                with self.lock:
+                    future = self.pending.popleft()
+            except Exception:
+                log.warning("the worker's outcome could not be read: its tasks run here")
                 break
-            if reply is None:  # stopped: it owes nothing
-                break
-            ok, value = reply
-            with self.lock:
-                future = self.pending.popleft()
             if ok:
                 future.set_result(value)
             else:
@@ -178,10 +201,8 @@ def stop() -> None:
     worker, _worker = _worker, None
     if worker is None:
         return
-    with worker.lock:
-        if not worker.gone:
-            with contextlib.suppress(OSError):  # gone already
-                worker.conn.send(None)
+    with worker.sending, contextlib.suppress(OSError):  # gone already
+        worker.conn.send(None)
     worker.reader.join()  # its answer came: every task before it is done
     worker.process.terminate()
     worker.process.join()

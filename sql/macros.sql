@@ -64,16 +64,19 @@ CREATE OR REPLACE TEMP MACRO sv_list(items, noun) AS
 CREATE OR REPLACE TEMP MACRO tie_unit(n) AS
     CASE WHEN n = 1 THEN 'procent' WHEN n = 2 THEN 'procent_bada' ELSE 'procent_alla' END;
 -- A figure from the sums of its source rows (see sql/tables/_figures.sql): the count of its
--- numerator (and value) rows, their sum and largest contribution, the denominator rows'
--- sum. A sum of no rows is no value; a share of nobody is 0 %, of an empty population none.
+-- numerator (and value) rows, their sum and largest contribution (NULL when every one is
+-- blank), the denominator rows' sum. A share (or rate) of no rows is 0, of blank amounts
+-- none; a sum of no rows or of blanks is none; a share of an empty population is none.
 CREATE OR REPLACE TEMP MACRO figure_value(aggregation, n, total, largest, den) AS
     CASE aggregation
         WHEN 'count' THEN n
         WHEN 'sum' THEN total
         WHEN 'max' THEN largest
-        WHEN 'share' THEN pct(CAST(coalesce(total, 0) AS HUGEINT), CAST(den AS HUGEINT))
+        WHEN 'share' THEN pct(CAST(CASE WHEN n = 0 THEN 0 ELSE total END AS HUGEINT),
+                              CAST(den AS HUGEINT))
         WHEN 'mkr' THEN mkr(total)
         WHEN 'round1000' THEN round(CAST(total AS HUGEINT), -3)
         WHEN 'per1000' THEN CASE WHEN den > 0 THEN
-            round(1000.0 * CAST(coalesce(total, 0) AS BIGINT) / CAST(den AS BIGINT), 1) END
+            round(1000.0 * CAST(CASE WHEN n = 0 THEN 0 ELSE total END AS BIGINT)
+                  / CAST(den AS BIGINT), 1) END
     END;

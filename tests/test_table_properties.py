@@ -148,3 +148,20 @@ def test_a_table_sql_that_breaks_the_contract_is_named(tmp_path, monkeypatch):
             ValueError, match=r"sql/tables/broken\.sql \(table tabell1, 2024\).*oops"
         ):
             derive.insert_run(con, run)
+
+
+def test_a_year_without_a_report_that_counts_says_why():
+    """A year whose every report is in quarantine derives nothing and says why, with the
+    most frequent reasons and an example (not an error of its own making)."""
+    from pipeline.tables.derive import derive_year
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA validated")
+    con.execute("CREATE TABLE validated.respondents (bidragsar INTEGER, kommunkod VARCHAR)")
+    con.execute(
+        "CREATE TABLE validated.failures AS SELECT 2024 AS bidragsar, 'error' AS severity, "
+        "'kostnader_summerar' AS rule_id, 'rad 2, Göteborgs kommun: 100 + 50 ≠ 120' AS message"
+    )
+    with pytest.raises(ValueError, match=r"2024 has no return report that counts.*"
+                       r"1 × kostnader_summerar, e\.g\. rad 2, Göteborgs kommun"):  # fmt: skip
+        derive_year(con, 2024)

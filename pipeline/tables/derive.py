@@ -86,7 +86,8 @@ def resolve_params(
 
 @dataclass(frozen=True)
 class Run:
-    """One run of a table's SQL (its values or its lineage): a part for one data year."""
+    """One run of a table's SQL (its figures and their source rows): a part for one data
+    year."""
 
     spec: TableSpec
     year: int  # the grant year derived
@@ -165,11 +166,15 @@ def insert_run(con: duckdb.DuckDBPyConnection, run: Run) -> None:
     sql, params = run.wrap(run.spec.sql_text(), ROWS_SELECT)
     try:
         execute(con, f"INSERT INTO current_rows BY NAME {sql}", {**params, "run_no": run_no})
-    except duckdb.Error as e:  # a table's SQL that breaks the contract: say which
+    except duckdb.Error as e:  # say which table's SQL, for which year
+        hint = (
+            " (a table's rows are figures and source rows with the columns of ROW_SCHEMA, "
+            "pipeline/tables/derive.py)"
+            if isinstance(e, duckdb.BinderException)
+            else ""
+        )
         raise ValueError(
-            f"sql/tables/{run.spec.sql}.sql (table {run.spec.id}, {run.data_year}): its rows "
-            f"must be figures and source rows with the columns of ROW_SCHEMA "
-            f"(pipeline/tables/derive.py): {e}"
+            f"sql/tables/{run.spec.sql}.sql (table {run.spec.id}, {run.data_year}){hint}: {e}"
         ) from e
     figures = sql_text("tables/_figures")
     values = {
@@ -260,7 +265,7 @@ def why_nothing_counts(con: duckdb.DuckDBPyConnection, year: int) -> str:
            GROUP BY ALL ORDER BY 2 DESC LIMIT 3""",
             [year],
         ).fetchall()
-        if table_exists(con, "validated", "failures")
+        if table_exists(con, "validated.failures")
         else []
     )
     return "".join(f" {n} × {rule}, e.g. {example}." for rule, n, example in rows)

@@ -146,11 +146,11 @@ def figure_pages(
         mine = sums.get(c["figure_id"])
         aggregation = mine["aggregation"] if mine else c["aggregation"]
         recomputed = (  # a figure without rows: what its aggregation makes of nothing
-            from_sums(aggregation, mine["n_numerator"], mine["total"], mine["largest"] or 0,
+            from_sums(aggregation, mine["n_numerator"], mine["total"], mine["largest"],
                       mine["denominator"])
             if mine
-            else from_sums(aggregation, 0, 0, 0, 0)
-            if aggregation != "judgement"
+            else from_sums(aggregation, 0, None, None, None)
+            if aggregation not in ("judgement", None)
             else None
         )  # fmt: skip
         spec = specs[c["table_id"]]

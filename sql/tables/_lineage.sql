@@ -1,7 +1,7 @@
 -- The year's lineage as stored in lineage.rows: the source rows of every published figure
--- (`current_rows`, all but the figure rows), with the figure's aggregation, a judgement's
--- rows borrowed from the figure it rests on, the municipality's name and the synthetic
--- mark (`synthetic_rows`). Unordered: every reader orders (sorting tens of millions of
+-- (`current_rows`, all but the figure rows), with the figure's aggregation; a judgement's
+-- rows are those of the figure it rests on, with that figure's aggregation (how they
+-- recompute it); the municipality's name and the synthetic mark (`synthetic_rows`). Unordered: every reader orders (sorting tens of millions of
 -- rows here costs minutes).
 WITH figures AS (
     SELECT figure_id, table_id, aggregation, source_figure FROM current_rows

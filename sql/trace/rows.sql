@@ -1,7 +1,7 @@
 -- A year's lineage rows as the trace pages list them, at most $shown per figure (all when
 -- $shown is NULL), in the pages' order: the contribution in Swedish format (no-break space
 -- between thousands, decimal comma) and the cells behind each row, as
--- "<column> = <value as filed>" (trace_cells, from _cells.sql), joined with "; ". A cell
+-- "<column> = <value as filed>" (trace_cells, from cells.sql), joined with "; ". A cell
 -- named without an option matches the question's answer, whichever option it is.
 WITH rows AS (
     SELECT row_number() OVER (
