@@ -259,3 +259,20 @@ def test_an_error_in_the_worker_is_raised_here_with_its_traceback():
     finally:
         worker.stop()
     assert not process.is_alive()
+
+
+def test_the_worker_survives_errors_it_cannot_send_and_large_payloads():
+    """An error that cannot be rebuilt here still reaches the caller (with its words), the
+    worker goes on, and large arguments and results in flight at once do not deadlock."""
+    from pipeline import worker
+
+    assert worker.start(then_import=())
+    try:
+        with pytest.raises(RuntimeError, match="TwoArgumentError: metric: could not be resolved"):
+            worker.call("tests.worker_tasks:fail_oddly")
+        big = b"x" * 10_000_000
+        results = [worker.later("tests.worker_tasks:echo", big) for _ in range(3)]
+        assert [len(r()) for r in results] == [len(big)] * 3
+    finally:
+        worker.stop()
+    assert not worker.running()
