@@ -15,14 +15,12 @@ cols (col_id, aggregation, unit, with_n) AS (
     VALUES ('kommuner', 'count', 'kommuner', false), ('personer', 'sum', 'personer', false),
            ('malgrupp', 'sum', 'personer', false), ('per_1000', 'per1000', 'per 1 000', true)
 )
-SELECT 'figure' AS role, g.ordning_norr_till_soder AS row_order, g.lan_kod AS row_id,
-       g.region AS row_label, c.col_id, c.aggregation, c.unit, c.with_n
-FROM reference.regioner AS g CROSS JOIN cols AS c
-WHERE g.lan_kod IN (SELECT lan_kod FROM reached)
-UNION ALL BY NAME
-SELECT 'figure' AS role, 100 AS row_order, 'riket' AS row_id, 'Riket' AS row_label,
-       c.col_id, c.aggregation, c.unit, c.with_n
-FROM cols AS c
+-- a figure per column for every region with a started municipality, and for the country
+SELECT 'figure' AS role, coalesce(g.ordning_norr_till_soder, 100) AS row_order, r.row_id,
+       coalesce(g.region, 'Riket') AS row_label, c.col_id, c.aggregation, c.unit, c.with_n
+FROM (SELECT row_id FROM regions UNION SELECT 'riket') AS r
+LEFT JOIN reference.regioner AS g ON g.lan_kod = r.row_id
+CROSS JOIN cols AS c
 UNION ALL BY NAME
 -- the persons each municipality reached (its report)
 SELECT 'numerator' AS role, row_id, c.col_id, kommunkod, submission_id, source_file,
