@@ -192,6 +192,7 @@ def test_a_refresh_that_changes_nothing_publishes_nothing(env):
     assert "report/publication" not in result.stdout
     forced = env.run_build(("2024",), "--force")  # every asset runs, and finds no change
     assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "leaked" not in forced.stderr  # the worker, ended without teardown, left nothing
     assert "report/publication" in forced.stdout
     assert env.versions() == ["v1"]
     assert (env.build / "2024" / "rapport.html").read_bytes() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -48,6 +49,12 @@ class Outcome:
 def gx_context() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
+    from tqdm import tqdm
+
+    # GE constructs its progress bars even when they are off, and tqdm's default lock is a
+    # multiprocessing semaphore: the worker, ended without its teardown, would leave it to
+    # the resource tracker ("leaked semaphore" at the build's exit). A thread lock will do.
+    tqdm.set_lock(threading.RLock())
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
