@@ -115,3 +115,14 @@ def test_tabell1_rule_differs_from_raw_amounts_for_three(warehouse):
     df = warehouse.query("""SELECT kommunkod, oanvant FROM validated.respondents
         WHERE bidragsar = 2024 AND usage_class = 'all' AND oanvant > 0 ORDER BY kommunkod""")
     assert df.rows() == [("0120", 1194), ("1230", 777), ("1260", 513)]
+
+
+def test_every_figure_has_a_place_of_its_own(warehouse):
+    """No two figures of a table share a row and column place: the published order (of
+    figures.csv, the tables, the report) is then the data's, not the storage's."""
+    shared = warehouse.query(
+        "SELECT bidragsar, table_id, row_order, col_order, list(figure_id) AS figures "
+        "FROM tables.cells GROUP BY ALL HAVING count(*) > 1"
+    )
+    assert shared.is_empty(), shared.to_dicts()
+    assert warehouse.query("SELECT DISTINCT bidragsar FROM tables.cells").height >= 3

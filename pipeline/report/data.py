@@ -443,7 +443,8 @@ def report_data(
     diff: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cells = con.sql(
-        "SELECT * FROM tables.cells WHERE bidragsar = $y ORDER BY table_id, row_order, col_order",
+        "SELECT * FROM tables.cells WHERE bidragsar = $y "
+        "ORDER BY table_id, row_order, col_order, figure_id",
         params={"y": year},
     ).pl()
     figs = figures(cells, year)

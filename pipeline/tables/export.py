@@ -32,7 +32,7 @@ def wide_table(cells: pl.DataFrame, as_text: bool = True) -> pl.DataFrame:
         aggregate_function=None,
         sort_columns=False,
     )
-    return wide.sort("row_order").select(
+    return wide.sort("row_order", "row_id").select(
         "row_id", "row_label", *[c for c in order if c in wide.columns]
     )
 
@@ -53,7 +53,7 @@ def write_tables(cells: pl.DataFrame, out_dir: Path) -> list[Path]:
             value=plain_number(pl.col("value")),
             _table=pl.col("table_id").replace_strict(position, return_dtype=pl.Int32),
         )
-        .sort("_table", "row_order", "col_order")
+        .sort("_table", "row_order", "col_order", "figure_id")  # a total order
         .select(FIGURE_COLUMNS)
         .write_csv(figures)
     )

@@ -31,7 +31,7 @@ class UnknownFigure(LookupError):
 def figure_ids(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str]]:
     return con.execute(
         "SELECT table_id, figure_id FROM tables.cells WHERE bidragsar = ? "
-        "ORDER BY table_id, row_order, col_order",
+        "ORDER BY table_id, row_order, col_order, figure_id",
         [year],
     ).fetchall()
 

@@ -284,7 +284,7 @@ def search_entries(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
     ).pl()
     cells = con.sql(
         "SELECT figure_id, row_label, col_label FROM tables.cells WHERE bidragsar = $y "
-        "ORDER BY table_id, row_order, col_order",
+        "ORDER BY table_id, row_order, col_order, figure_id",
         params={"y": year},
     ).pl()
     return pl.concat(

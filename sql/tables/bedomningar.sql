@@ -100,8 +100,8 @@ judgements (row_order, row_id, row_label, value, denominator, unit, source_figur
     SELECT 10 * dense_rank() OVER (ORDER BY ranking) + place,
            row_id, row_label, value, denominator, unit, source_figure FROM ranked
     UNION ALL
-    SELECT 1000, ranking || '_1_foregaende', row_label, previous, previous_denominator, 'procent',
-           source_figure FROM top_previous
+    SELECT 1000 + dense_rank() OVER (ORDER BY ranking), ranking || '_1_foregaende', row_label,
+           previous, previous_denominator, 'procent', source_figure FROM top_previous
     UNION ALL
     SELECT 2000 + CASE row_id WHEN 'region_hogst' THEN 1 ELSE 2 END, row_id,
            sv_list(labels, 'regioner'), value, denominator, tie_unit(len(labels)), source_figure

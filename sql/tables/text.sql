@@ -29,7 +29,7 @@ extreme AS (
 -- sum), and what it needs: the grant year's reference row (g), a question of the year's
 -- form, or the previous year's reports.
 figures (row_order, row_id, aggregation, unit, with_n, needs) AS (
-    VALUES (1, 'anslag_kr', 'sum', 'kr', false, 'g'),
+    VALUES (0, 'anslag_kr', 'sum', 'kr', false, 'g'),
            (1, 'anslag_mkr', 'mkr', 'mkr', false, 'g'),
            (2, 'mottagare', 'count', 'kommuner', false, NULL),
            (3, 'rekvirerat_kr', 'sum', 'kr', false, NULL),
