@@ -10,6 +10,7 @@ from pipeline.tables.spec import TABLES_DIR
 from pipeline.warehouse import Warehouse
 
 GROUP = "tables"
+TABLES_VERSION = sql_version(TABLES_DIR)  # the figures and their rows come from one SQL
 
 
 @dg.multi_asset(
@@ -28,7 +29,7 @@ GROUP = "tables"
             "labels as printed, value, denominator and unit. Each table's SQL yields the "
             "source rows of its figures; one generic step (sql/tables/_figures.sql) makes "
             "the figures from them.",
-            code_version=sql_version(TABLES_DIR),
+            code_version=TABLES_VERSION,
         ),
         dg.AssetSpec(
             ["lineage", "rows"],
@@ -39,7 +40,7 @@ GROUP = "tables"
             "its SHA-256 and row, the row's contribution and how contributions recompute "
             "the figure. The rows the figures were made from, written with them. Published "
             "with each version as build/YEAR/lineage.parquet for other tools.",
-            code_version=sql_version(TABLES_DIR),
+            code_version=TABLES_VERSION,
         ),
     ],
 )

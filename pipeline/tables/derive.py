@@ -97,6 +97,11 @@ class Run:
     params: dict[str, object]
 
     @property
+    def key(self) -> str:
+        """The run among all of the year's: its table, part and data year."""
+        return f"{self.spec.id}/{self.part_no}/{self.data_year}"
+
+    @property
     def multi_year(self) -> bool:
         return len(self.spec.years) > 1
 
@@ -131,7 +136,7 @@ def runs(
 # columns), with what the generic step adds: the run, the final column and the figure id.
 ROW_SCHEMA = {
     "table_id": "VARCHAR",
-    "run_no": "INTEGER",
+    "run": "VARCHAR",  # the run that yielded it (Run.key)
     "figure_id": "VARCHAR",
     "base_col_id": "VARCHAR",
     "role": "VARCHAR",  # figure | numerator | denominator | value
@@ -156,16 +161,15 @@ ROW_SCHEMA = {
 ROWS_SELECT = """
     _result.* REPLACE (CAST(_result.row_id AS VARCHAR) AS row_id, {col_id} AS col_id),
     _result.col_id AS base_col_id, {figure_id} AS figure_id, $table_id AS table_id,
-    CAST($run_no AS INTEGER) AS run_no"""
+    $run AS run"""
 
 
 def insert_run(con: duckdb.DuckDBPyConnection, run: Run) -> None:
     """One run of a table's SQL: its figure and source rows into current_rows, then its
     figures, made from those rows by the one generic step, into current_cells."""
-    run_no = fetch_one(con, "SELECT coalesce(max(run_no) + 1, 0) FROM current_rows")[0]
     sql, params = run.wrap(run.spec.sql_text(), ROWS_SELECT)
     try:
-        execute(con, f"INSERT INTO current_rows BY NAME {sql}", {**params, "run_no": run_no})
+        execute(con, f"INSERT INTO current_rows BY NAME {sql}", {**params, "run": run.key})
     except duckdb.Error as e:  # say which table's SQL, for which year
         hint = (
             " (a table's rows are figures and source rows with the columns of ROW_SCHEMA, "
@@ -178,7 +182,7 @@ def insert_run(con: duckdb.DuckDBPyConnection, run: Run) -> None:
         ) from e
     figures = sql_text("tables/_figures")
     values = {
-        "run_no": run_no,
+        "run": run.key,
         "year": run.year,
         "table_id": run.spec.id,
         "data_year": run.data_year,

@@ -1,11 +1,11 @@
 -- The one generic step from source rows to figures: one run of a table's SQL (its rows in
--- `current_rows`, run $run_no) made into its cells, labelled from the table's definition
+-- `current_rows`, run $run) made into its cells, labelled from the table's definition
 -- (`_columns` and `_rows` hold its labels). A figure's value is its aggregation of its
 -- numerator and value rows (count, sum, largest, share of the denominator rows' sum, …,
 -- see the macro figure_value); its n, for a figure printed with one (with_n), is the sum
 -- of its denominator rows (0 for an empty population). A judgement
 -- carries its value and n itself (see bedomningar.sql).
-WITH rows AS (SELECT * FROM current_rows WHERE run_no = $run_no),
+WITH rows AS (SELECT * FROM current_rows WHERE run = $run),
 sums AS (
     SELECT figure_id,
            count(*) FILTER (WHERE role <> 'denominator') AS n,
